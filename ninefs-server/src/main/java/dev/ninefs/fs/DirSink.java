@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ninefs.fs;
+
+/** Receives the entries of a directory listing, in order, until it says it is full. */
+@FunctionalInterface
+public interface DirSink {
+    /** Takes {@code entry}; returns false, without taking it, when there is no room for it. */
+    boolean accept(DirEntry entry);
+}

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ninefs.fs;
+
+import dev.ninefs.protocol.Errno;
+import dev.ninefs.protocol.ErrnoException;
+import java.nio.ByteBuffer;
+
+/** A file opened by Tlopen or Tlcreate. */
+public interface OpenFile extends AutoCloseable {
+
+    /**
+     * Reads at {@code offset} into {@code dst} (from its position, at most its remaining bytes), advancing its
+     * position. Returns the bytes read, 0 at end of file. EISDIR for a directory, EBADF if not open for reading.
+     */
+    int read(long offset, ByteBuffer dst) throws ErrnoException;
+
+    /**
+     * Writes {@code src}'s remaining bytes at {@code offset} (at the end of file when opened with O_APPEND),
+     * advancing its position. Returns the bytes written. EBADF if not open for writing, ENOSPC, EFBIG.
+     */
+    int write(long offset, ByteBuffer src) throws ErrnoException;
+
+    /**
+     * Lists the directory from {@code offset} (0 for the start, otherwise the {@link DirEntry#offset} of the last
+     * entry taken) into {@code sink} until it is full or the listing ends. ENOTDIR if this is not a directory.
+     */
+    void readdir(long offset, DirSink sink) throws ErrnoException;
+
+    /** fsync(2), or fdatasync(2) when {@code dataOnly}. */
+    void fsync(boolean dataOnly) throws ErrnoException;
+
+    /** Takes or releases a lock without waiting: BLOCKED when another owner holds a conflicting one. */
+    default LockStatus lock(LockRequest request) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /**
+     * The first lock of another owner that conflicts with {@code request}, or {@code request} with type
+     * LOCK_TYPE_UNLCK when none does.
+     */
+    default LockRequest getlock(LockRequest request) throws ErrnoException {
+        throw new ErrnoException(Errno.EOPNOTSUPP);
+    }
+
+    /** Closes the file, releasing the locks taken through it. Never fails; called exactly once. */
+    @Override
+    void close();
+}
