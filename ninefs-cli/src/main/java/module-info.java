@@ -5,5 +5,5 @@ module dev.ninefs.cli {
     requires dev.ninefs.client;
     requires info.picocli;
 
-    // opens dev.ninefs.cli to info.picocli;  (enable when the package has classes)
+    opens dev.ninefs.cli to info.picocli;
 }

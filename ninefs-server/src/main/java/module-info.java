@@ -4,6 +4,9 @@ module dev.ninefs.server {
     requires transitive dev.ninefs.core;
 
     exports dev.ninefs.fs;
-    // exports dev.ninefs.fs.synth;  (enable when the package has classes)
-    // exports dev.ninefs.server;  (enable when the package has classes)
+    exports dev.ninefs.fs.synth;
+    exports dev.ninefs.fs.local;
+    exports dev.ninefs.fs.ceph;
+    exports dev.ninefs.server;
+    exports dev.ninefs.qid;
 }
