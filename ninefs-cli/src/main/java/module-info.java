@@ -6,4 +6,5 @@ module dev.ninefs.cli {
     requires info.picocli;
 
     opens dev.ninefs.cli to info.picocli;
+    opens dev.ninefs.cli.bench to info.picocli;
 }

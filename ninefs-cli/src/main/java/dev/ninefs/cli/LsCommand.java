@@ -55,21 +55,22 @@ final class LsCommand implements Callable<Integer> {
                     print(out, file, where.baseName());
                     continue;
                 }
-                file.open(Dotl.O_RDONLY | Dotl.O_DIRECTORY);
-                List<Dirent> entries = new ArrayList<>(file.list());
+                List<Dirent> entries = new ArrayList<>();
+                try (RemoteFile listing = file.duplicate()) {
+                    listing.open(Dotl.O_RDONLY | Dotl.O_DIRECTORY);
+                    listing.entries().forEach(entries::add);
+                }
                 entries.removeIf(e -> !all && e.name().startsWith("."));
                 entries.sort(Comparator.comparing(Dirent::name));
-                try (RemoteFile dir = session.walk(where)) {
-                    for (Dirent e : entries) {
-                        if (!longFormat) {
-                            out.println(e.name());
-                            continue;
-                        }
-                        try (RemoteFile child = dir.walk(List.of(e.name()))) {
-                            print(out, child, e.name());
-                        } catch (ErrnoException gone) {
-                            out.println("?????????? " + e.name() + " (" + gone.errno() + ")");
-                        }
+                for (Dirent e : entries) {
+                    if (!longFormat) {
+                        out.println(e.name());
+                        continue;
+                    }
+                    try (RemoteFile child = file.walk(List.of(e.name()))) {
+                        print(out, child, e.name());
+                    } catch (ErrnoException gone) {
+                        out.println("?????????? " + e.name() + " (" + gone.errno() + ")");
                     }
                 }
             }

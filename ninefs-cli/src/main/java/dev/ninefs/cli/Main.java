@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "A 9P2000.L file server, client and benchmark.",
         subcommands = {ServeCommand.class, LsCommand.class, StatCommand.class, CatCommand.class, GetCommand.class,
             PutCommand.class, MkdirCommand.class, RmCommand.class, MvCommand.class,
+            dev.ninefs.cli.bench.BenchCommand.class, dev.ninefs.cli.bench.BenchNullCommand.class,
+            dev.ninefs.cli.bench.BenchMemoryCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Client commands take tcp://HOST:PORT/ANAME/PATH or unix:/SOCKET:/ANAME/PATH.",
             "Exit status: 0 done, 1 the operation failed, 2 bad usage."})

@@ -64,15 +64,8 @@ final class RmCommand implements Callable<Integer> {
     }
 
     private void emptyDirectory(RemoteFile dir) throws IOException {
-        List<Dirent> entries;
-        try (RemoteFile listing = dir.duplicate()) {
-            listing.open(Dotl.O_RDONLY | Dotl.O_DIRECTORY);
-            entries = listing.list();
-        }
-        for (Dirent e : entries) {
-            if (!e.name().equals(".") && !e.name().equals("..")) {
-                remove(dir, e.name());
-            }
+        for (Dirent e : dir.list()) {
+            remove(dir, e.name());
         }
     }
 }

@@ -37,6 +37,7 @@ final class Fixture {
     private final BenchOptions options;
     /** One root per connection, so that preparing many entries runs on all of them. */
     private final List<RemoteFile> roots;
+    private final Unlinker unlinker = new Unlinker();
     private boolean madeBase;
     private final List<String> madeFiles = new ArrayList<>();
     private final List<String> madeDirs = new ArrayList<>();
@@ -72,7 +73,7 @@ final class Fixture {
     void prepare() throws IOException {
         RemoteFile root = roots.getFirst();
         try (RemoteFile parent = root.walk(options.target().names())) {
-            if (!parent.getattr(Dotl.GETATTR_MODE).isDirectory()) {
+            if (!parent.qid().isDirectory()) {
                 throw new ErrnoException(Errno.ENOTDIR, options.target() + " is not a directory");
             }
             if (!exists(parent, DIR)) {
@@ -219,24 +220,24 @@ final class Fixture {
                 for (Dirent d : base.list()) {
                     if (d.qid().isDirectory()) {
                         empty(d.name());
-                        base.unlinkat(d.name(), Dotl.AT_REMOVEDIR);
+                        unlinker.unlink(base, d.name(), Dotl.AT_REMOVEDIR);
                     } else {
-                        base.unlinkat(d.name(), 0);
+                        unlinker.unlink(base, d.name(), 0);
                     }
                 }
             }
             try (RemoteFile parent = root.walk(options.target().names())) {
-                parent.unlinkat(DIR, Dotl.AT_REMOVEDIR);
+                unlinker.unlink(parent, DIR, Dotl.AT_REMOVEDIR);
             }
             return;
         }
         try (RemoteFile base = root.walk(basePath())) {
             for (String f : madeFiles) {
-                base.unlinkat(f, 0);
+                unlinker.unlink(base, f, 0);
             }
             for (String d : madeDirs) {
                 empty(d);
-                base.unlinkat(d, Dotl.AT_REMOVEDIR);
+                unlinker.unlink(base, d, Dotl.AT_REMOVEDIR);
             }
         }
     }
@@ -248,6 +249,6 @@ final class Fixture {
                 names.add(d.name());
             }
         }
-        parallel(names.size(), dirName, (i, dir) -> dir.unlinkat(names.get(i), 0));
+        parallel(names.size(), dirName, (i, dir) -> unlinker.unlink(dir, names.get(i), 0));
     }
 }

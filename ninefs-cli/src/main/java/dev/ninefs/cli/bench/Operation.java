@@ -40,14 +40,15 @@ sealed interface Operation extends AutoCloseable
             case WALK -> new Walk(root, fixture.pathOf(Fixture.DATA));
             case READ -> new Read(openData(root, fixture, Dotl.O_RDONLY), Offsets.of(options, lane, lanes));
             case WRITE -> new Write(openData(root, fixture, Dotl.O_WRONLY), Offsets.of(options, lane, lanes));
-            case CREATE -> new Create(root.walk(fixture.pathOf(Fixture.CREATE_DIR)), "c" + lane + ".");
+            case CREATE -> new Create(root.walk(fixture.pathOf(Fixture.CREATE_DIR)), "c" + lane + ".",
+                    new Unlinker());
             case READDIR -> new Readdir(root.walk(fixture.pathOf(Fixture.readdirDir(options.entries()))),
                     options.entries());
             case MIXED -> new Mixed(new Getattr(root.walk(fixture.pathOf(Fixture.DATA))),
                     new Walk(root, fixture.pathOf(Fixture.DATA)),
                     new Read(openData(root, fixture, Dotl.O_RDONLY), Offsets.random(options, lane)),
                     new Write(openData(root, fixture, Dotl.O_WRONLY), Offsets.random(options, lane)),
-                    new Create(root.walk(fixture.pathOf(Fixture.CREATE_DIR)), "m" + lane + "."),
+                    new Create(root.walk(fixture.pathOf(Fixture.CREATE_DIR)), "m" + lane + ".", new Unlinker()),
                     new SplittableRandom(lane * 0x9E3779B97F4A7C15L));
         };
     }
@@ -192,22 +193,24 @@ sealed interface Operation extends AutoCloseable
         }
     }
 
-    /** Create a new file, clunk it, unlink it. */
+    /** Create a new file, clunk it, unlink it (see {@link Unlinker} for servers without Tunlinkat). */
     final class Create implements Operation {
         private final RemoteFile dir;
         private final String prefix;
+        private final Unlinker unlinker;
         private long sequence;
 
-        Create(RemoteFile dir, String prefix) {
+        Create(RemoteFile dir, String prefix, Unlinker unlinker) {
             this.dir = dir;
             this.prefix = prefix;
+            this.unlinker = unlinker;
         }
 
         @Override
         public long run() throws IOException {
             String name = prefix + sequence++;
             dir.create(name, Dotl.O_RDWR | Dotl.O_CREAT | Dotl.O_EXCL, 0644).close();
-            dir.unlinkat(name, 0);
+            unlinker.unlink(dir, name, 0);
             return 0;
         }
 

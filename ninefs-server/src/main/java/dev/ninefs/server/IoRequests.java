@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ninefs.server;
+
+import dev.ninefs.fs.LockOwner;
+import dev.ninefs.fs.LockRequest;
+import dev.ninefs.fs.LockStatus;
+import dev.ninefs.fs.Node;
+import dev.ninefs.protocol.Dotl;
+import dev.ninefs.protocol.Errno;
+import dev.ninefs.protocol.ErrnoException;
+import dev.ninefs.protocol.Message.*;
+import java.nio.ByteBuffer;
+
+/** Requests on open files: lopen, lcreate, read, write, readdir, fsync, lock, getlock. */
+final class IoRequests {
+    /** P9_IOHDRSZ: the header of a Twrite (size type tag fid offset count) rounded up, as Linux and QEMU use it. */
+    static final int IO_HEADER = 24;
+    /** size[4] type[1] tag[2] count[4]: what precedes the data of an Rread or Rreaddir. */
+    static final int READ_HEADER = 11;
+
+    private final SessionContext session;
+
+    IoRequests(SessionContext session) {
+        this.session = session;
+    }
+
+    /** Tlopen: a fid is opened once; a second Tlopen of it (or of an xattr fid) is EBADF. */
+    Rlopen lopen(Tlopen o) throws ErrnoException {
+        try (Fid fid = session.fids().use(o.fid())) {
+            fid.open(o.flags());
+            return new Rlopen(fid.qid(fid.node()), iounit());
+        }
+    }
+
+    /** Tlcreate: creates the file in the fid's directory; the fid becomes the new file, open. */
+    Rlcreate lcreate(Tlcreate c) throws ErrnoException {
+        FidTable fids = session.fids();
+        try (Fid fid = fids.use(c.fid())) {
+            Node dir = fid.unopened();
+            Node.Created created = dir.create(Names.newEntry(c.name()), c.flags(), c.mode(), c.gid());
+            FidState.Opened opened = new FidState.Opened(created.node(), created.file(), c.flags());
+            try {
+                var qid = fid.qid(created.node());
+                FileRequests.replace(fids, fid, opened);
+                return new Rlcreate(qid, iounit());
+            } catch (ErrnoException | RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Tread: count is clamped to what fits in one msize reply. The file reads straight into the buffer that goes
+     * out as the reply's data (the codec sends it with a gathering write, no copy).
+     */
+    Rread read(Tread r) throws ErrnoException {
+        int count = clamp(r.count());
+        try (Fid fid = session.fids().use(r.fid())) {
+            return switch (fid.state()) {
+                case FidState.Opened o -> {
+                    ByteBuffer data = ByteBuffer.allocate(count);
+                    o.file().read(r.offset(), data);
+                    yield new Rread(data.flip());
+                }
+                case FidState.XattrRead x -> new Rread(slice(x.value(), r.offset(), count));
+                default -> throw Errors.badFid(r.fid(), "is not open for reading");
+            };
+        }
+    }
+
+    private static ByteBuffer slice(byte[] value, long offset, int count) throws ErrnoException {
+        if (offset < 0) {
+            throw new ErrnoException(Errno.EINVAL, "negative offset");
+        }
+        if (offset >= value.length) {
+            return ByteBuffer.allocate(0);
+        }
+        return ByteBuffer.wrap(value, (int) offset, Math.min(count, value.length - (int) offset)).slice();
+    }
+
+    Rwrite write(Twrite w) throws ErrnoException {
+        try (Fid fid = session.fids().use(w.fid())) {
+            return switch (fid.state()) {
+                case FidState.Opened o -> new Rwrite(o.file().write(w.offset(), w.data().duplicate()));
+                case XattrWrite x -> new Rwrite(x.write(w.offset(), w.data()));
+                default -> throw Errors.badFid(w.fid(), "is not open for writing");
+            };
+        }
+    }
+
+    /** Treaddir: packs whole entries until count bytes (at most what fits in one reply) are filled. */
+    Rreaddir readdir(Treaddir r) throws ErrnoException {
+        int count = clamp(r.count());
+        try (Fid fid = session.fids().use(r.fid())) {
+            DirentPacker packer = new DirentPacker(count, fid.export().qids());
+            fid.opened().file().readdir(r.offset(), packer);
+            return packer.reply();
+        }
+    }
+
+    Rfsync fsync(Tfsync f) throws ErrnoException {
+        try (Fid fid = session.fids().use(f.fid())) {
+            fid.opened().file().fsync(f.datasync() != 0);
+            return new Rfsync();
+        }
+    }
+
+    /**
+     * Tlock never waits: a conflicting lock answers BLOCKED and the Linux client retries (it polls for F_SETLKW).
+     * The owner is (connection, proc_id, client_id), so that two clients' processes never share locks.
+     */
+    Rlock lock(Tlock l) throws ErrnoException {
+        try (Fid fid = session.fids().use(l.fid())) {
+            LockStatus status = fid.opened().file().lock(lockRequest(l.lockType(), l.start(), l.length(),
+                    l.procId(), l.clientId()));
+            return new Rlock(status.code());
+        }
+    }
+
+    Rgetlock getlock(Tgetlock l) throws ErrnoException {
+        try (Fid fid = session.fids().use(l.fid())) {
+            LockRequest asked = lockRequest(l.lockType(), l.start(), l.length(), l.procId(), l.clientId());
+            LockRequest found = fid.opened().file().getlock(asked);
+            return new Rgetlock(found.type(), found.start(), found.length(), found.owner().procId(),
+                    found.owner().clientId());
+        }
+    }
+
+    private LockRequest lockRequest(int type, long start, long length, int procId, String clientId)
+            throws ErrnoException {
+        if (type != Dotl.LOCK_TYPE_RDLCK && type != Dotl.LOCK_TYPE_WRLCK && type != Dotl.LOCK_TYPE_UNLCK) {
+            throw new ErrnoException(Errno.EINVAL, "lock type " + type);
+        }
+        if (start < 0 || length < 0) {
+            throw new ErrnoException(Errno.EINVAL, "lock range " + start + "+" + length);
+        }
+        return new LockRequest(type, start, length, new LockOwner(session.connectionId(), procId, clientId));
+    }
+
+    private int iounit() {
+        return session.msize() - IO_HEADER;
+    }
+
+    /** A count from the wire (unsigned) cut to what one reply of the negotiated msize can carry. */
+    private int clamp(int count) {
+        return (int) Math.min(Integer.toUnsignedLong(count), session.msize() - READ_HEADER);
+    }
+}
