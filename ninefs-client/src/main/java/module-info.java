@@ -3,5 +3,5 @@
 module dev.ninefs.client {
     requires transitive dev.ninefs.core;
 
-    // exports dev.ninefs.client;  (enable when the package has classes)
+    exports dev.ninefs.client;
 }

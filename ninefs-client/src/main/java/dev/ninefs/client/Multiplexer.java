@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ninefs.client;
+
+import dev.ninefs.protocol.Codec;
+import dev.ninefs.protocol.Errno;
+import dev.ninefs.protocol.ErrnoException;
+import dev.ninefs.protocol.Frame;
+import dev.ninefs.protocol.Message;
+import dev.ninefs.protocol.ProtocolException;
+import dev.ninefs.transport.FrameChannel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Many requests in flight on one connection. Callers encode their own frames and queue them; one virtual writer
+ * thread sends whatever is queued in one gathering write, so a thread that is interrupted never touches the socket
+ * (an interrupt closes an interruptible channel for everyone). One virtual reader thread hands each reply to the
+ * call waiting under its tag. A third virtual thread, only when there is a timeout, sweeps for overdue calls.
+ *
+ * <p>Tags: a semaphore admits at most {@code maxInFlight} requests; tags come from a pool twice that size because
+ * every flushed request keeps its own tag and needs a second one for its Tflush until the Rflush arrives.
+ *
+ * <p>Fids: this is the only place that sees every reply, including those of flushed requests, so it decides when
+ * a fid number may go back to the {@link FidPool} (see {@link #settle}).
+ */
+final class Multiplexer {
+    /** Byte offset of tag[2] in a frame: size[4] type[1] tag[2]. */
+    private static final int TAG_OFFSET = 5;
+    private static final int WRITE_BATCH = 64;
+
+    private final FrameChannel channel;
+    private final int msize;
+    private final long timeoutNanos;
+    private final int maxInFlight;
+    private final Semaphore permits;
+    private final TagPool tags;
+    private final AtomicReferenceArray<PendingCall> calls;
+    private final FidPool fids;
+    private final LinkedBlockingQueue<ByteBuffer> outbox = new LinkedBlockingQueue<>();
+    private final AtomicReference<IOException> failure = new AtomicReference<>();
+    private final Thread reader;
+    private final Thread writer;
+    private final Thread sweeper;
+
+    private Multiplexer(FrameChannel channel, int msize, ClientOptions options, FidPool fids) {
+        this.channel = channel;
+        this.msize = msize;
+        this.timeoutNanos = options.timeout().toNanos();
+        this.maxInFlight = options.maxInFlight();
+        this.permits = new Semaphore(maxInFlight);
+        this.tags = new TagPool(Math.min(0xffff, 2 * maxInFlight));
+        this.calls = new AtomicReferenceArray<>(tags.capacity());
+        this.fids = fids;
+        String peer = channel.peer();
+        this.reader = Thread.ofVirtual().name("9p-reader " + peer).unstarted(this::readLoop);
+        this.writer = Thread.ofVirtual().name("9p-writer " + peer).unstarted(this::writeLoop);
+        this.sweeper = timeoutNanos > 0
+                ? Thread.ofVirtual().name("9p-timeouts " + peer).unstarted(this::sweepLoop)
+                : null;
+    }
+
+    /** Starts serving a channel on which Tversion has been negotiated already. */
+    static Multiplexer start(FrameChannel channel, int msize, ClientOptions options, FidPool fids) {
+        Multiplexer mux = new Multiplexer(channel, msize, options, fids);
+        mux.reader.start();
+        mux.writer.start();
+        if (mux.sweeper != null) {
+            mux.sweeper.start();
+        }
+        return mux;
+    }
+
+    /**
+     * Sends {@code request} and returns its reply to come. Blocks only while all {@code maxInFlight} tags are in
+     * use (at most the timeout). Never throws: every failure is in the future. From the moment this is called, the
+     * fate of a fid the request creates or ends belongs to the multiplexer.
+     */
+    CallFuture send(Message.Request request) {
+        IOException dead = failure.get();
+        if (dead != null) {
+            return unsent(request, dead);
+        }
+        // Encoded with a placeholder tag before a tag is held, which also validates the request.
+        ByteBuffer frame;
+        try {
+            frame = encode(0, request);
+        } catch (RuntimeException e) {
+            return unsent(request, new ErrnoException(Errno.EINVAL, name(request) + ": " + e.getMessage(), e));
+        }
+        if (frame.remaining() > msize) {
+            return unsent(request, new ErrnoException(Errno.EMSGSIZE,
+                    name(request) + " takes " + frame.remaining() + " bytes, more than msize " + msize));
+        }
+        long start = System.nanoTime();
+        try {
+            boolean admitted = timeoutNanos > 0
+                    ? permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)
+                    : acquireForever();
+            if (!admitted) {
+                return unsent(request, new ErrnoException(Errno.ETIMEDOUT,
+                        name(request) + ": no free tag within the timeout (" + maxInFlight + " in flight)"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unsent(request, new ErrnoException(Errno.EINTR, name(request) + " interrupted waiting for a tag"));
+        }
+        dead = failure.get();
+        if (dead != null) {
+            permits.release();
+            return unsent(request, dead);
+        }
+        int tag = tags.allocate();
+        if (tag < 0) {
+            throw new IllegalStateException("tag pool exhausted although a permit was held");
+        }
+        PendingCall call = new PendingCall(this, tag, request, start + timeoutNanos, timeoutNanos > 0, null, true);
+        calls.set(tag, call);
+        frame.putShort(TAG_OFFSET, (short) tag);
+        outbox.add(frame);
+        dead = failure.get();
+        if (dead != null) { // raced with fail(), which may have swept the table before the call was in it
+            call.future.completeExceptionally(dead);
+        }
+        return call.future;
+    }
+
+    private boolean acquireForever() throws InterruptedException {
+        permits.acquire();
+        return true;
+    }
+
+    private CallFuture unsent(Message.Request request, IOException cause) {
+        int created = FidPool.createdBy(request);
+        if (created >= 0) {
+            fids.release(created);
+        }
+        return CallFuture.failed(cause);
+    }
+
+    /**
+     * Fails {@code call} with {@code errno} and sends Tflush for it, unless its reply won the race. Its tag stays
+     * reserved until the Rflush arrives; a reply that arrives before that is discarded.
+     */
+    void abort(PendingCall call, Errno errno) {
+        if (!call.startFlush()) {
+            return;
+        }
+        String why = switch (errno) {
+            case ETIMEDOUT -> " timed out";
+            case EINTR -> " interrupted";
+            case ECANCELED -> " cancelled";
+            default -> " aborted";
+        };
+        call.future.completeExceptionally(new ErrnoException(errno, name(call.request) + why + "; flushed"));
+        if (failure.get() != null) {
+            return;
+        }
+        int flushTag = tags.allocate();
+        if (flushTag < 0) {
+            fail(new ConnectionClosedException("no tag left to flush tag " + call.tag));
+            return;
+        }
+        Message.Tflush tflush = new Message.Tflush(call.tag);
+        PendingCall flush = new PendingCall(this, flushTag, tflush, 0, false, call, false);
+        calls.set(flushTag, flush);
+        outbox.add(encode(flushTag, tflush));
+    }
+
+    int msize() {
+        return msize;
+    }
+
+    int inFlight() {
+        return maxInFlight - permits.availablePermits();
+    }
+
+    boolean isOpen() {
+        return failure.get() == null;
+    }
+
+    /** Closes the connection; every waiting call fails with {@code cause}. */
+    void fail(IOException cause) {
+        if (!failure.compareAndSet(null, cause)) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing is all we wanted; the cause already says why.
+        }
+        writer.interrupt();
+        if (sweeper != null) {
+            sweeper.interrupt();
+        }
+        for (int i = 0; i < calls.length(); i++) {
+            PendingCall call = calls.get(i);
+            if (call != null) {
+                call.future.completeExceptionally(cause);
+            }
+        }
+        // Wake everyone waiting for a tag: they see the failure and give up.
+        permits.release(ClientOptions.MAX_IN_FLIGHT + 1);
+    }
+
+    // ---- reader ---------------------------------------------------------------------------------------------
+
+    private void readLoop() {
+        try {
+            while (true) {
+                ByteBuffer frame = channel.readFrame(msize);
+                if (frame == null) {
+                    fail(new ConnectionClosedException("server " + channel.peer() + " closed the connection"));
+                    return;
+                }
+                dispatch(Codec.decode(frame));
+            }
+        } catch (ProtocolException e) {
+            fail(new ConnectionClosedException(
+                    "closed the connection: server " + channel.peer() + " broke the protocol: " + e.getMessage(), e));
+        } catch (IOException | RuntimeException e) {
+            fail(new ConnectionClosedException("connection to " + channel.peer() + " failed: " + e, e));
+        }
+    }
+
+    private void dispatch(Frame frame) throws ProtocolException {
+        int tag = frame.tag();
+        Message message = frame.message();
+        if (!(message instanceof Message.Response reply)) {
+            throw new ProtocolException("server sent a request, " + name(message), tag, message.type());
+        }
+        PendingCall call = tag < calls.length() ? calls.get(tag) : null;
+        if (call == null) {
+            throw new ProtocolException(name(reply) + " for tag " + tag + ", which no request uses", tag, reply.type());
+        }
+        if (!(reply instanceof Message.Rlerror) && reply.type() != call.request.type() + 1) {
+            throw new ProtocolException(name(reply) + " answers " + name(call.request) + " (tag " + tag + ")", tag,
+                    reply.type());
+        }
+        if (reply instanceof Message.Rwalk w && call.request instanceof Message.Twalk t
+                && w.qids().size() > t.wnames().size()) {
+            throw new ProtocolException("Rwalk has " + w.qids().size() + " qids for " + t.wnames().size() + " names",
+                    tag, reply.type());
+        }
+        if (call.flushed != null) {
+            finishFlush(call);
+        } else if (call.answer()) {
+            free(call);
+            settle(call.request, reply);
+            if (reply instanceof Message.Rlerror e) {
+                call.future.completeExceptionally(errnoException(call.request, e.ecode()));
+            } else {
+                call.future.complete(reply);
+            }
+        } else if (call.lateReply == null) {
+            // Flushed, but it completed first: the caller has its error already; only the fid bookkeeping remains.
+            call.lateReply = reply;
+            settleLate(call.request, reply);
+        } else {
+            throw new ProtocolException("second reply for tag " + tag + " before its Rflush", tag, reply.type());
+        }
+    }
+
+    private void finishFlush(PendingCall flush) {
+        free(flush);
+        PendingCall target = flush.flushed;
+        if (target.lateReply == null) {
+            settleUnanswered(target.request);
+        }
+        free(target);
+    }
+
+    private void free(PendingCall call) {
+        calls.set(call.tag, null);
+        tags.release(call.tag);
+        if (call.holdsPermit) {
+            permits.release();
+        }
+    }
+
+    static ErrnoException errnoException(Message.Request request, int code) {
+        String name = Errno.known(code) ? Errno.of(code).name() : "errno " + code;
+        return new ErrnoException(code, name(request) + ": " + name);
+    }
+
+    // ---- fid bookkeeping ------------------------------------------------------------------------------------
+
+    /** A reply reached its caller. */
+    private void settle(Message.Request request, Message.Response reply) {
+        int created = FidPool.createdBy(request);
+        if (created >= 0 && !FidPool.created(reply)) {
+            fids.release(created);
+        }
+        int ended = FidPool.endedBy(request);
+        if (ended >= 0) {
+            fids.release(ended);
+        }
+    }
+
+    /** A flushed request completed anyway: a fid it created is nobody's, so clunk it. */
+    private void settleLate(Message.Request request, Message.Response reply) {
+        int created = FidPool.createdBy(request);
+        if (created >= 0) {
+            if (FidPool.created(reply)) {
+                clunkOrphan(created);
+            } else {
+                fids.release(created);
+            }
+        }
+        int ended = FidPool.endedBy(request);
+        if (ended >= 0) {
+            fids.release(ended);
+        }
+    }
+
+    /** A flushed request never ran: a fid it would have created is free, one it would have ended still lives. */
+    private void settleUnanswered(Message.Request request) {
+        int created = FidPool.createdBy(request);
+        if (created >= 0) {
+            fids.release(created);
+        }
+        int ended = FidPool.endedBy(request);
+        if (ended >= 0) {
+            clunkOrphan(ended);
+        }
+    }
+
+    /** On its own virtual thread, because the reader must never wait for a tag. */
+    private void clunkOrphan(int fid) {
+        Thread.ofVirtual().name("9p-clunk " + fid).start(() -> send(new Message.Tclunk(fid)));
+    }
+
+    // ---- writer and sweeper ---------------------------------------------------------------------------------
+
+    private void writeLoop() {
+        List<ByteBuffer> batch = new ArrayList<>(WRITE_BATCH);
+        try {
+            while (true) {
+                batch.add(outbox.take());
+                outbox.drainTo(batch, WRITE_BATCH - 1);
+                channel.write(batch.toArray(ByteBuffer[]::new));
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            // fail() interrupts us once the connection is closed.
+        } catch (IOException | RuntimeException e) {
+            fail(new ConnectionClosedException("writing to " + channel.peer() + " failed: " + e, e));
+        }
+    }
+
+    private void sweepLoop() {
+        // Deadlines are checked a few times per timeout: cheaper than a timer task per request.
+        long period = Math.clamp(timeoutNanos / 8, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(1));
+        while (failure.get() == null) {
+            LockSupport.parkNanos(period);
+            long now = System.nanoTime();
+            for (int i = 0; i < calls.length(); i++) {
+                PendingCall call = calls.get(i);
+                if (call != null && call.hasDeadline && now - call.deadline >= 0 && call.inFlight()) {
+                    abort(call, Errno.ETIMEDOUT);
+                }
+            }
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    static ByteBuffer encode(int tag, Message message) {
+        ByteBuffer frame = ByteBuffer.allocate(Codec.encodedSize(message)).order(ByteOrder.LITTLE_ENDIAN);
+        Codec.encode(tag, message, frame);
+        return frame.flip();
+    }
+
+    static String name(Message message) {
+        return message.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * A 9P2000.L client for any server (ninefs, diod, QEMU...).
+ *
+ * <ul>
+ *   <li>{@link dev.ninefs.client.Connection}: connect by URI ({@code tcp://HOST:PORT}, {@code unix:/PATH}) or over
+ *       an open {@link dev.ninefs.transport.FrameChannel}, negotiate msize, attach. Many requests in flight, each
+ *       under its own tag; {@link dev.ninefs.client.ClientOptions} sets msize, timeout and the most in flight.</li>
+ *   <li>{@link dev.ninefs.client.RemoteFile}: a fid. Walk, open, create, read, write, getattr, setattr, readdir,
+ *       xattrs, locks, and the directory operations; clunked by {@code close()}, exactly once.</li>
+ *   <li>Values: {@link dev.ninefs.client.FileAttr}, {@link dev.ninefs.client.AttrUpdate},
+ *       {@link dev.ninefs.client.FsStat}, {@link dev.ninefs.client.FileLock},
+ *       {@link dev.ninefs.client.LockStatus}.</li>
+ * </ul>
+ *
+ * <p>Errors: an Rlerror is a {@link dev.ninefs.protocol.ErrnoException} with the server's exact number; a timeout
+ * is ETIMEDOUT and an interrupt EINTR (the request is flushed with Tflush either way); a connection that is closed,
+ * broken, or that the server broke the protocol on is a {@link dev.ninefs.client.ConnectionClosedException} for
+ * every call waiting on it and every later one.
+ *
+ * <p>Buffers: a buffer passed to a write is copied before the call returns. A buffer a read returns
+ * ({@link dev.ninefs.client.RemoteFile#readAsync}) is a slice of that reply's own frame, allocated for it alone:
+ * the caller may keep it.
+ */
+package dev.ninefs.client;
