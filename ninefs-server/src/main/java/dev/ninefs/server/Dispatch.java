@@ -29,8 +29,9 @@ final class Dispatch {
             // The session answers these itself, on the reader thread, because they order the others.
             case Tversion v -> throw new IllegalStateException("Tversion is handled by the session");
             case Tflush f -> throw new IllegalStateException("Tflush is handled by the session");
-            // No authentication: afid must be NOFID in Tattach. QEMU answers Tauth the same way.
-            case Tauth a -> throw new ErrnoException(Errno.EOPNOTSUPP, "no authentication required");
+            // No authentication: afid must be NOFID in Tattach. ENOENT is what diod answers, and what diod's own
+            // clients (diodls, diodcat, diodmount) take to mean "attach without auth"; EOPNOTSUPP makes them give up.
+            case Tauth a -> throw new ErrnoException(Errno.ENOENT, "no authentication required");
             case Tattach a -> files.attach(a);
             case Twalk w -> files.walk(w);
             case Tclunk c -> files.clunk(c);

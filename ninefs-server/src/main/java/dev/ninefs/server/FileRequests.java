@@ -42,8 +42,10 @@ final class FileRequests {
     Rwalk walk(Twalk w) throws ErrnoException {
         FidTable fids = session.fids();
         try (Fid fid = fids.use(w.fid())) {
-            Node start = fid.unopened();
             boolean sameFid = w.newfid() == w.fid();
+            // The spec forbids walking from an open fid, but diod and QEMU allow it to a new fid and diodls relies
+            // on it (it stats each entry of the directory it lists). In place it would close the open file: EBADF.
+            Node start = sameFid ? fid.unopened() : fid.node();
             if (!sameFid) {
                 fids.checkFree(w.newfid());
             }
