@@ -6,7 +6,10 @@ import dev.ninefs.fs.ceph.CephFileSystem;
 import dev.ninefs.fs.local.LocalFileSystem;
 import dev.ninefs.fs.synth.SynthFileSystem;
 import dev.ninefs.protocol.ErrnoException;
+import dev.ninefs.qid.Multidevs;
+import dev.ninefs.qid.QidMapper;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Opens the backend an export names with {@code fsdriver=}: local (default), synth or cephfs. */
@@ -17,9 +20,30 @@ final class Backends {
 
     static FileSystem open(ExportSpec spec) throws ErrnoException {
         return switch (spec.fsdriver()) {
-            case "local" -> LocalFileSystem.open(spec.options());
-            case "synth" -> synth(spec.options());
-            case "cephfs" -> CephFileSystem.open(spec.options());
+            case "local" -> LocalFileSystem.open(spec.backendOptions());
+            case "synth" -> synth(spec.backendOptions());
+            case "cephfs" -> CephFileSystem.open(spec.backendOptions());
+            default -> throw new IllegalArgumentException(
+                    "fsdriver=" + spec.fsdriver() + " is not a backend; valid: " + DRIVERS);
+        };
+    }
+
+    /**
+     * How the export's files get their qids: {@code multidevs=} for a local export (warn by default, as QEMU); a
+     * backend whose files are all on one device has no use for it, and saying it anyway is an error.
+     */
+    static QidMapper qids(ExportSpec spec) {
+        Optional<Multidevs> multidevs = spec.multidevs();
+        return switch (spec.fsdriver()) {
+            case "local" -> multidevs.orElse(Multidevs.WARN).mapper(spec.tag());
+            case "synth", "cephfs" -> {
+                if (multidevs.isPresent()) {
+                    throw new IllegalArgumentException("multidevs=" + multidevs.get().option()
+                            + " does not apply to fsdriver=" + spec.fsdriver() + ": all its files are on one device. "
+                            + "It is an option of fsdriver=local exports (valid values: " + Multidevs.VALID + ")");
+                }
+                yield QidMapper.inodes();
+            }
             default -> throw new IllegalArgumentException(
                     "fsdriver=" + spec.fsdriver() + " is not a backend; valid: " + DRIVERS);
         };

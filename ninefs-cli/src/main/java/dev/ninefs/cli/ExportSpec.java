@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ninefs.cli;
 
+import dev.ninefs.qid.Multidevs;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One export as QEMU users write it: {@code tag=share,path=/srv/share,readonly=on,security_model=mapped-xattr}.
- * The tag is the aname clients attach to. {@code fsdriver} picks the backend (local by default). Everything but
- * tag and fsdriver is the backend's to interpret; it rejects what it does not know.
+ * The tag is the aname clients attach to. {@code fsdriver} picks the backend (local by default). {@code multidevs}
+ * is the server's qid policy ({@link #multidevs}). Everything else is the backend's to interpret
+ * ({@link #backendOptions}); it rejects what it does not know.
  *
  * <p>As in QEMU, a literal comma inside a value is written twice: {@code path=/srv/a,,b} is the path {@code /srv/a,b}.
  */
 public record ExportSpec(String tag, String fsdriver, Map<String, String> options) {
+    private static final String MULTIDEVS = "multidevs";
 
     public ExportSpec {
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
@@ -69,6 +73,22 @@ public record ExportSpec(String tag, String fsdriver, Map<String, String> option
             throw new IllegalArgumentException("empty export: expected tag=NAME,path=DIR[,readonly=on,...]");
         }
         return items;
+    }
+
+    /**
+     * {@code multidevs=remap|forbid|warn}, QEMU's policy for files on devices other than the export root's, if
+     * given; rejects other values, naming the valid ones. The server applies it, not the backend.
+     */
+    public Optional<Multidevs> multidevs() {
+        String v = options.get(MULTIDEVS);
+        return v == null ? Optional.empty() : Optional.of(Multidevs.parse(v));
+    }
+
+    /** The options the backend interprets: all but those the server applies ({@code multidevs}). */
+    public Map<String, String> backendOptions() {
+        Map<String, String> backend = new LinkedHashMap<>(options);
+        backend.remove(MULTIDEVS);
+        return Collections.unmodifiableMap(backend);
     }
 
     /** Whether {@code readonly=on|yes|true|1} is among the options; rejects other values. */

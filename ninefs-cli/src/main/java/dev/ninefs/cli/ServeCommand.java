@@ -2,6 +2,7 @@
 package dev.ninefs.cli;
 
 import dev.ninefs.fs.FileSystem;
+import dev.ninefs.qid.QidMapper;
 import dev.ninefs.server.Export;
 import dev.ninefs.server.NinefsServer;
 import dev.ninefs.transport.Endpoint;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  readonly=on          refuse every change with EROFS",
             "  fmode=0600,dmode=0700   mapped models: host modes of new files and directories",
             "  writeout=immediate   local: push data to disk after each write",
+            "  multidevs=remap|forbid|warn   local: files of other file systems mounted below path: unique inode",
+            "                       numbers (remap), refused with ENODEV (forbid), or one warning (warn, default)",
             "  conf=,id=,fs=,path=  cephfs: ceph.conf, client id, file system name, path inside CephFS",
             "", "Examples:",
             "  ninefs serve --export tag=share,path=/srv/share,security_model=mapped-xattr",
@@ -82,12 +85,14 @@ final class ServeCommand implements Callable<Integer> {
         try {
             for (String text : exports) {
                 ExportSpec export = ExportSpec.parse(text);
+                QidMapper qids = Backends.qids(export);
                 FileSystem fs = Backends.open(export);
                 opened.add(fs);
-                builder.export(Export.of(export.tag(), fs, export.readOnly()));
+                builder.export(Export.of(export.tag(), fs, export.readOnly(), qids));
                 described.add(export.tag() + " (" + export.fsdriver()
                         + (export.options().containsKey("path") ? " " + export.options().get("path") : "")
-                        + (export.readOnly() ? ", read-only" : "") + ")");
+                        + (export.readOnly() ? ", read-only" : "")
+                        + export.multidevs().map(m -> ", multidevs=" + m.option()).orElse("") + ")");
             }
         } catch (RuntimeException | IOException e) {
             opened.forEach(FileSystem::close);

@@ -30,6 +30,25 @@ public interface Node extends AutoCloseable {
      */
     Node walk(String name) throws ErrnoException;
 
+    /**
+     * The identity of this directory's entry {@code name} as a stat of it (not following a symlink) gives: the
+     * entry's own device and inode, which for a mount point are the mounted root's, not those of the directory it
+     * covers (what a listing gives). {@code "."} is this directory and {@code ".."} its parent, the root's being the
+     * root. The type bits are those the client sees, as {@link #walk} gives them. The server asks this for every
+     * listed entry when the export's qid policy needs each entry's device (multidevs=remap), so that a listing shows
+     * the qids a walk gives.
+     *
+     * <p>The default walks to the entry and closes the node again; a backend may do the same with one stat. May
+     * block on the file system, as walk does.
+     *
+     * @throws ErrnoException ENOENT if the entry is gone, ENOTDIR, EACCES, as {@link #walk}
+     */
+    default FileId childId(String name) throws ErrnoException {
+        try (Node child = walk(name)) {
+            return child.fileId();
+        }
+    }
+
     /** A second, independent node for the same file (a Twalk with no names); closing one leaves the other. */
     Node duplicate() throws ErrnoException;
 

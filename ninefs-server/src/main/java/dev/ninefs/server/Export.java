@@ -24,8 +24,13 @@ public record Export(String name, FileSystem fileSystem, QidMapper qids) {
      * {@link FileSystem#readOnly()}) wraps it so that every change answers EROFS.
      */
     public static Export of(String name, FileSystem fileSystem, boolean readOnly) {
+        return of(name, fileSystem, readOnly, QidMapper.inodes());
+    }
+
+    /** As {@link #of(String, FileSystem, boolean)}, with the qid policy {@code qids} (a multidevs policy). */
+    public static Export of(String name, FileSystem fileSystem, boolean readOnly, QidMapper qids) {
         FileSystem fs = readOnly || fileSystem.readOnly() ? ReadOnlyFileSystem.of(fileSystem) : fileSystem;
-        return new Export(name, fs, QidMapper.inodes());
+        return new Export(name, fs, qids);
     }
 
     public boolean readOnly() {

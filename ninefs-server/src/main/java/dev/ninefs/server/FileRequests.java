@@ -152,10 +152,10 @@ final class FileRequests {
         }
     }
 
-    /** Makes {@code node} fid {@code number} and answers its qid; closes the node if that fails. */
+    /** Makes the export's root {@code node} fid {@code number} and answers its qid; closes the node if that fails. */
     static Qid install(FidTable fids, int number, Export export, Node node) throws ErrnoException {
         try {
-            Qid qid = export.qids().qid(node.fileId());
+            Qid qid = export.qids().root(node.fileId());
             fids.add(number, export, new FidState.Walked(node));
             return qid;
         } catch (ErrnoException | RuntimeException e) {

@@ -55,6 +55,11 @@ public abstract class ForwardingNode implements Node {
     }
 
     @Override
+    public FileId childId(String name) throws ErrnoException {
+        return delegate.childId(name);
+    }
+
+    @Override
     public Node duplicate() throws ErrnoException {
         return wrap(delegate.duplicate());
     }

@@ -93,9 +93,10 @@ final class IoRequests {
     Rreaddir readdir(Treaddir r) throws ErrnoException {
         int count = clamp(r.count());
         try (Fid fid = session.fids().use(r.fid())) {
-            DirentPacker packer = new DirentPacker(count, fid.export().qids());
-            fid.opened().file().readdir(r.offset(), packer);
-            return packer.reply();
+            FidState.Opened dir = fid.opened();
+            DirentPacker packer = new DirentPacker(count);
+            dir.file().readdir(r.offset(), packer);
+            return packer.reply(fid.export().qids(), dir.node());
         }
     }
 

@@ -82,6 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--uid", paramLabel = "UID", description = "n_uname to attach as (default: your uid).")
     Integer uid;
 
+    @Option(names = "--server-pid", paramLabel = "PID",
+            description = "The server's process id, when it runs on this machine: reports its CPU time per "
+                    + "operation in the measured window (a figure that holds up on a busy machine).")
+    Long serverPid;
+
     @Option(names = "--keep", description = "Keep the fixtures for later runs (they are reused when they fit).")
     boolean keep;
 
@@ -105,9 +110,20 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        ProcessCpu cpu = null;
+        if (serverPid != null) {
+            cpu = new ProcessCpu(serverPid);
+            try {
+                cpu.nanos();
+            } catch (IOException | RuntimeException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--server-pid " + serverPid
+                        + ": cannot read its CPU time (" + e.getMessage() + ")");
+            }
+        }
         BenchResult result;
         try {
-            result = nullResponder ? againstNull(options, err) : new BenchEngine(options, quiet ? null : err).run();
+            result = nullResponder ? againstNull(options, err)
+                    : new BenchEngine(options, quiet ? null : err, cpu).run();
         } catch (IOException e) {
             err.println("bench: " + e.getMessage());
             if (json) {

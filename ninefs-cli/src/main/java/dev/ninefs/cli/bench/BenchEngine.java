@@ -20,11 +20,18 @@ import java.util.concurrent.TimeUnit;
 final class BenchEngine {
     private final BenchOptions options;
     private final PrintWriter progress;
+    private final ProcessCpu serverCpu;
 
     /** @param progress where to say what is happening (stderr), or null for silence */
     BenchEngine(BenchOptions options, PrintWriter progress) {
+        this(options, progress, null);
+    }
+
+    /** @param serverCpu the server's process, to measure its CPU time in the window; null when not local */
+    BenchEngine(BenchOptions options, PrintWriter progress, ProcessCpu serverCpu) {
         this.options = options;
         this.progress = progress;
+        this.serverCpu = serverCpu;
     }
 
     BenchResult run() throws IOException, InterruptedException {
@@ -89,10 +96,15 @@ final class BenchEngine {
         finished.await(options.warmup().toNanos(), TimeUnit.NANOSECONDS);
         phase.set(Phase.MEASURE);
         long start = System.nanoTime();
+        long cpuStart = serverCpu == null ? 0 : serverCpu.nanos();
+        ProcessCpu self = new ProcessCpu(ProcessHandle.current().pid());
+        long selfStart = self.nanos();
         // Returns early only if every lane died (their connections failed).
         finished.await(options.duration().toNanos(), TimeUnit.NANOSECONDS);
         phase.set(Phase.STOP);
         long end = System.nanoTime();
+        long cpu = serverCpu == null ? -1 : serverCpu.nanos() - cpuStart;
+        long selfCpu = self.nanos() - selfStart;
         for (Thread t : threads) {
             t.join();
         }
@@ -105,7 +117,7 @@ final class BenchEngine {
             dead += lane.died ? 1 : 0;
         }
         return new BenchResult(options, roots.getFirst().connection().msize(), end - start, all, bytes,
-                errors.kinds(), dead);
+                errors.kinds(), dead, cpu, selfCpu);
     }
 
     /**

@@ -110,12 +110,15 @@ public final class BenchMemoryCommand implements Callable<Integer> {
             if (open) {
                 dir.create(FILE, Dotl.O_RDONLY, 0644).close();
             }
-            beforeFids = rss(pid);
-            List<RemoteFile> held = holdFids(dir);
-            withFids = rss(pid);
-            check(held);
-            if (open) {
-                dir.unlinkat(FILE, 0);
+            try {
+                beforeFids = rss(pid);
+                List<RemoteFile> held = holdFids(dir);
+                withFids = rss(pid);
+                check(held);
+            } finally {
+                if (open) {
+                    new Unlinker().unlink(dir, FILE, 0);
+                }
             }
         }
         double perConnection = connections == 0 ? 0 : (withConnections - idle) / (double) connections;

@@ -27,6 +27,12 @@ final class Report {
             s.append(String.format(Locale.ROOT, "  entries/s  %.0f   (%d entries per listing)%n",
                     r.opsPerSecond() * o.entries(), o.entries()));
         }
+        if (r.serverCpuNanos() >= 0) {
+            s.append(String.format(Locale.ROOT, "  server     %.1f us of CPU per operation (%.2f CPU-seconds measured)%n",
+                    r.serverMicrosPerOp(), r.serverCpuNanos() / 1e9));
+        }
+        s.append(String.format(Locale.ROOT, "  generator  %.1f us of CPU per operation (%.2f CPU-seconds measured)%n",
+                r.clientMicrosPerOp(), r.clientCpuNanos() / 1e9));
         LatencyHistogram h = r.latencies();
         s.append(String.format(Locale.ROOT, "  latency    p50 %s   p99 %s   max %s   mean %s%n", time(h.percentile(50)),
                 time(h.percentile(99)), time(h.max()), time(Math.round(h.mean()))));
@@ -82,6 +88,12 @@ final class Report {
         field(s, "ops_per_s", r.opsPerSecond());
         field(s, "bytes", r.bytes());
         field(s, "mb_per_s", r.megabytesPerSecond());
+        if (r.serverCpuNanos() >= 0) {
+            field(s, "server_cpu_s", r.serverCpuNanos() / 1e9);
+            field(s, "server_cpu_us_per_op", r.serverMicrosPerOp());
+        }
+        field(s, "client_cpu_s", r.clientCpuNanos() / 1e9);
+        field(s, "client_cpu_us_per_op", r.clientMicrosPerOp());
         s.append("\"latency_us\":{");
         field(s, "p50", h.percentile(50) / 1e3);
         field(s, "p90", h.percentile(90) / 1e3);

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ninefs.fs.local;
+
+import dev.ninefs.fs.DirEntry;
+import dev.ninefs.fs.DirSink;
+import dev.ninefs.fs.LockRequest;
+import dev.ninefs.fs.LockStatus;
+import dev.ninefs.fs.OpenFile;
+import dev.ninefs.fs.local.posix.Dirents;
+import dev.ninefs.fs.local.posix.Fd;
+import dev.ninefs.fs.local.posix.PosixIo;
+import dev.ninefs.protocol.Dotl;
+import dev.ninefs.protocol.Errno;
+import dev.ninefs.protocol.ErrnoException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A directory of a local export, open for listing. Offsets are the file system's own d_off cookies: each call
+ * seeks the descriptor to the cookie of the last entry the client took and reads on with getdents64, so a listing
+ * continues correctly however its calls are spread and while entries come and go (as far as the host file
+ * system's telldir guarantees go, which ext4, xfs, btrfs and tmpfs keep).
+ */
+final class LocalDirectory implements OpenFile {
+    private final LocalFileSystem fs;
+    private final FileKey key;
+    private final Fd io;
+    private final long dev;
+    private final boolean root;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    LocalDirectory(LocalFileSystem fs, FileKey key, Fd io, long dev, boolean root) {
+        this.fs = fs;
+        this.key = key;
+        this.io = io;
+        this.dev = dev;
+        this.root = root;
+    }
+
+    @Override
+    public void readdir(long offset, DirSink sink) throws ErrnoException {
+        Model model = fs.model();
+        // One listing at a time per open directory: the seek and the read share the descriptor's position.
+        synchronized (this) {
+            try (Fd.Use u = io.use(); Arena arena = Arena.ofConfined(); Model.Dtypes dtypes = model.dtypes(u.fd())) {
+                PosixIo.seek(u.fd(), offset);
+                MemorySegment buffer = arena.allocate(Dirents.BUFFER_SIZE, 8);
+                while (true) {
+                    int n = PosixIo.getdents64(u.fd(), buffer);
+                    if (n == 0) {
+                        return;
+                    }
+                    for (Dirents.Entry e : Dirents.decode(buffer, n)) {
+                        if (model.reserved(e.name())) {
+                            continue;
+                        }
+                        // The root's ".." is the root itself: the host's parent is not the client's business.
+                        long ino = root && e.name().equals("..") ? key.ino() : e.ino();
+                        if (!sink.accept(new DirEntry(e.name(), dev, ino, dtypes.of(e), e.offset()))) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public int read(long offset, ByteBuffer dst) throws ErrnoException {
+        throw new ErrnoException(Errno.EISDIR, "read of a directory");
+    }
+
+    @Override
+    public int write(long offset, ByteBuffer src) throws ErrnoException {
+        throw new ErrnoException(Errno.EISDIR, "write to a directory");
+    }
+
+    @Override
+    public void fsync(boolean dataOnly) throws ErrnoException {
+        try (Fd.Use u = io.use()) {
+            PosixIo.fsync(u.fd(), dataOnly);
+        }
+    }
+
+    @Override
+    public LockStatus lock(LockRequest request) throws ErrnoException {
+        return fs.locks().lock(key, request, this, io, Dotl.O_RDONLY);
+    }
+
+    @Override
+    public LockRequest getlock(LockRequest request) throws ErrnoException {
+        return fs.locks().getlock(key, request, io);
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            fs.locks().release(key, this);
+            io.release();
+        }
+    }
+}

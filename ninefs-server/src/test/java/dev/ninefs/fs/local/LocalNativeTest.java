@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ninefs.fs.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ninefs.fs.Attr;
+import dev.ninefs.fs.local.posix.Dirents;
+import dev.ninefs.fs.local.posix.Fd;
+import dev.ninefs.fs.local.posix.Linux;
+import dev.ninefs.fs.local.posix.Posix;
+import dev.ninefs.fs.local.posix.PosixIo;
+import dev.ninefs.fs.local.posix.Stat;
+import dev.ninefs.protocol.Errno;
+import dev.ninefs.protocol.ErrnoException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The native layer on its own: errno capture, layouts, descriptor lifetime. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LocalNativeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void errnoIsCapturedWithTheCall() {
+        ErrnoException e = assertThrows(ErrnoException.class,
+                () -> Posix.openat(Linux.AT_FDCWD, dir.resolve("absent").toString(), Linux.O_RDONLY, 0));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertTrue(e.getMessage().startsWith("openat("), e.getMessage());
+    }
+
+    @Test
+    void openat2ConfinesBeneathTheDirectory() throws Exception {
+        assertTrue(Posix.hasOpenat2(), "this kernel (" + System.getProperty("os.version") + ") has openat2");
+        Files.createSymbolicLink(dir.resolve("abs"), Path.of("/etc"));
+        int d = Posix.openat(Linux.AT_FDCWD, dir.toString(), Linux.O_PATH | Linux.O_DIRECTORY, 0);
+        try {
+            long beneath = Linux.RESOLVE_BENEATH | Linux.RESOLVE_NO_SYMLINKS | Linux.RESOLVE_NO_MAGICLINKS;
+            assertEquals(Errno.EXDEV, assertThrows(ErrnoException.class,
+                    () -> Posix.openat2(d, "..", Linux.O_PATH, 0, beneath)).errno());
+            assertEquals(Errno.ELOOP, assertThrows(ErrnoException.class,
+                    () -> Posix.openat2(d, "abs/passwd", Linux.O_PATH, 0, beneath)).errno());
+            int link = Posix.openat2(d, "abs", Linux.O_PATH | Linux.O_NOFOLLOW, 0, beneath);
+            assertEquals(Linux.S_IFLNK, Stat.of(link).mode() & Linux.S_IFMT, "the link itself, unfollowed");
+            assertEquals("/etc", Posix.readlinkat(link, ""));
+            Posix.close(link);
+        } finally {
+            Posix.close(d);
+        }
+    }
+
+    @Test
+    void aDescriptorClosesOnceWithItsLastReference() throws Exception {
+        int raw = Posix.openat(Linux.AT_FDCWD, dir.toString(), Linux.O_PATH | Linux.O_DIRECTORY, 0);
+        Fd fd = Fd.adopt(raw);
+        fd.retain();
+        fd.release();
+        assertTrue(Files.exists(Path.of("/proc/self/fd/" + raw)), "one reference left: still open");
+        try (Fd.Use use = fd.use()) {
+            assertEquals(raw, use.fd());
+        }
+        fd.release();
+        assertFalse(readlink(raw).equals(dir.toString()), "closed with the last reference");
+        assertEquals(Errno.EBADF, assertThrows(ErrnoException.class, fd::retain).errno());
+        assertEquals(Errno.EBADF, assertThrows(ErrnoException.class, fd::use).errno());
+    }
+
+    private static String readlink(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    @Test
+    void statxGivesNanosecondsAndBirthTime() throws Exception {
+        Path f = Files.writeString(dir.resolve("f"), "abc");
+        int fd = Posix.openat(Linux.AT_FDCWD, f.toString(), Linux.O_PATH, 0);
+        try {
+            Posix.futimens(fd, 5, 123_456_789, 7, 987_654_321, false);
+            Attr a = Stat.of(fd);
+            assertEquals(5, a.atimeSec());
+            assertEquals(123_456_789, a.atimeNsec());
+            assertEquals(987_654_321, a.mtimeNsec());
+            assertEquals(3, a.size());
+            assertTrue(a.btimeSec() > 0, "ext4 and tmpfs report btime");
+            assertEquals(Files.getAttribute(f, "unix:ino"), a.ino());
+            assertEquals(Files.getAttribute(f, "unix:dev"), a.dev(), "st_dev encoding, as multidevs keys on it");
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    @Test
+    void makedevMatchesGlibcForLargeNumbers() {
+        long dev = Linux.makedev(0x12345, 0xabcdef);
+        assertEquals(0x12345, Linux.major(dev));
+        assertEquals(0xabcdef, Linux.minor(dev));
+        assertEquals((8 << 8) | 1, Linux.makedev(8, 1));
+    }
+
+    @Test
+    void heapBuffersAreCopiedInBoundedChunks() throws Exception {
+        Path f = dir.resolve("big");
+        int fd = Posix.openat(Linux.AT_FDCWD, f.toString(), Linux.O_RDWR | Linux.O_CREAT, 0600);
+        try {
+            ByteBuffer out = ByteBuffer.allocate(PosixIo.MAX_COPY + 10);
+            int n = PosixIo.pwrite(fd, 0, out);
+            assertEquals(PosixIo.MAX_COPY, n, "at most one copy per call");
+            assertEquals(PosixIo.MAX_COPY, out.position());
+            ByteBuffer in = ByteBuffer.allocate(100);
+            in.position(10);
+            assertEquals(90, PosixIo.pread(fd, 5, in));
+            assertEquals(100, in.position());
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    @Test
+    void aMalformedDirentRecordEndsTheDecoding() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(64, 8);
+            buf.set(ValueLayout.JAVA_LONG, 0, 42);
+            buf.set(ValueLayout.JAVA_LONG, 8, 7);
+            buf.set(ValueLayout.JAVA_SHORT, 16, (short) 24);
+            buf.set(ValueLayout.JAVA_BYTE, 18, (byte) Linux.DT_REG);
+            buf.setString(19, "ab");
+            buf.set(ValueLayout.JAVA_SHORT, 24 + 16, (short) 200); // runs past the filled length
+            var entries = Dirents.decode(buf, 64);
+            assertEquals(1, entries.size());
+            assertEquals(new Dirents.Entry(42, 7, Linux.DT_REG, "ab"), entries.getFirst());
+        }
+    }
+}
