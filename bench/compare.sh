@@ -238,9 +238,10 @@ failures=$(jq -s '[.[] | select(.ok != true)] | length' "$results")
     echo
     echo "Machine: $(nproc) CPUs, $(uname -srm), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
         "load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
-    echo "Servers: ninefs (local backend, passthrough, msize 1M) and $("$diod_bin" --version 2>&1 | head -1 || echo diod)" \
-        "exporting the same directory; the null responder answers without a file system."
-    echo "Client: ninefs bench (one JVM per point), asking msize 1M; diod grants at most 64 KiB."
+    echo "Servers: ninefs (local backend, passthrough, msize 1M) and diod" \
+        "$(dpkg-query -W -f='${Version}' diod 2>/dev/null || true) exporting the same directory;" \
+        "the null responder answers without a file system."
+    echo "Client: ninefs bench (one JVM per point, launcher $ninefs), asking msize 1M; diod grants at most 64 KiB."
     echo "CPU columns: CPU time of the server process (and of the generator, against ninefs) in the measured"
     echo "window divided by the operations: the cost per operation, which holds up better than throughput when"
     echo "the machine is shared. The null column is the same generator against a responder that does nothing."

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 class BenchCommandTest {
@@ -93,6 +94,22 @@ class BenchCommandTest {
     }
 
     @Test
+    @Timeout(60)
+    void processCpuOfThisProcessGrowsWithWork() throws Exception {
+        ProcessCpu self = new ProcessCpu(ProcessHandle.current().pid());
+        long before = self.nanos();
+        assertTrue(before > 0, "a JVM has used some CPU by now");
+        long x = 0;
+        // Spin until the process has 100 ms more CPU: seconds of wall time on a busy machine, never forever.
+        while (self.nanos() - before < 100_000_000L) {
+            for (int i = 0; i < 1_000_000; i++) {
+                x += Long.numberOfTrailingZeros(x + i);
+            }
+        }
+        assertTrue(x != 42);
+    }
+
+    @Test
     void nonsenseIsAUsageErrorThatSaysWhy() {
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "-w", "dance", "tcp://127.0.0.1:1/x"));
@@ -113,6 +130,10 @@ class BenchCommandTest {
         err = new StringWriter();
         assertEquals(2, run(err, "--null", "tcp://127.0.0.1:1/x"));
         assertTrue(err.toString().contains("give no URI"), err.toString());
+
+        err = new StringWriter();
+        assertEquals(2, run(err, "--server-pid", "999999999", "tcp://127.0.0.1:1/x"));
+        assertTrue(err.toString().contains("cannot read its CPU time"), err.toString());
 
         err = new StringWriter();
         assertEquals(2, run(err, "--msize", "100", "tcp://127.0.0.1:1/x"));

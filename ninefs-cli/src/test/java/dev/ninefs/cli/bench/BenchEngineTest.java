@@ -64,7 +64,7 @@ class BenchEngineTest {
     @ParameterizedTest
     @EnumSource(Workload.class)
     void everyWorkloadRunsCleanAndLeavesNothingBehind(Workload workload) throws Exception {
-        BenchResult r = new BenchEngine(options(workload, 1, 2, Duration.ofMillis(300)), null).run();
+        BenchResult r = new BenchEngine(options(workload, 1, 2, Duration.ofMillis(600)), null).run();
         assertTrue(r.ok(), () -> Report.text(r));
         assertTrue(r.ops() > 0, () -> Report.text(r));
         if (workload == Workload.READ || workload == Workload.WRITE) {
