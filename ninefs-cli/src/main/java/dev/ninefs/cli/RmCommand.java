@@ -60,7 +60,15 @@ final class RmCommand implements Callable<Integer> {
         if (isDir && !recursive && !emptyDirs) {
             throw new ErrnoException(Errno.EISDIR, parent.path() + "/" + name + ": is a directory (use -r or -d)");
         }
-        parent.unlinkat(name, isDir ? Dotl.AT_REMOVEDIR : 0);
+        try {
+            parent.unlinkat(name, isDir ? Dotl.AT_REMOVEDIR : 0);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EOPNOTSUPP && e.errno() != Errno.ENOSYS) {
+                throw e;
+            }
+            // Servers without Tunlinkat (diod): walk to the file and Tremove it, as the Linux client does.
+            parent.walk(List.of(name)).remove();
+        }
     }
 
     private void emptyDirectory(RemoteFile dir) throws IOException {
