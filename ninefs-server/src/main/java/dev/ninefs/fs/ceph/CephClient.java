@@ -35,6 +35,8 @@ final class CephClient implements AutoCloseable {
 
     private final CephMount mount;
     private final UserPerm perms;
+    /** Per client: libcephfs keeps lock state per client, whatever export a lock comes through. */
+    private final LockOwners lockOwners = new LockOwners();
 
     CephClient(CephMount mount, UserPerm perms) {
         this.mount = mount;
@@ -43,6 +45,10 @@ final class CephClient implements AutoCloseable {
 
     CephMount mount() {
         return mount;
+    }
+
+    LockOwners lockOwners() {
+        return lockOwners;
     }
 
     /** Who the calls act as, unless told otherwise: the gateway. */
@@ -77,15 +83,6 @@ final class CephClient implements AutoCloseable {
             mount.call("ceph_ll_lookup", cm -> (int) LibCephFs.LL_LOOKUP.invokeExact(cm, dir.inode(), cname, out, stx,
                     CephStatx.WANT_ALL, 0, perms.segment()));
             return entry(out, stx);
-        }
-    }
-
-    /** Asks the MDS for inode {@code ino} (whatever the client has cached); the result holds a reference. */
-    InodeRef lookupInode(long ino) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            mount.call("ceph_ll_lookup_inode", cm -> (int) LibCephFs.LL_LOOKUP_INODE.invokeExact(cm, ino, out));
-            return new InodeRef(this, out.get(ADDRESS, 0), ino);
         }
     }
 

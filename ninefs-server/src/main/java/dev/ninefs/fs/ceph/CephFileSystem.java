@@ -2,6 +2,7 @@
 package dev.ninefs.fs.ceph;
 
 import dev.ninefs.fs.Attr;
+import dev.ninefs.fs.FileId;
 import dev.ninefs.fs.FileSystem;
 import dev.ninefs.fs.Node;
 import dev.ninefs.fs.User;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An export of a directory of a CephFS, through libcephfs's handle-based API: one Ceph client (mount) per export.
@@ -27,16 +29,18 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CephFileSystem implements FileSystem {
     private final CephOptions options;
     private final CephClient client;
+    private final boolean ownsClient;
     private final Security security;
     private final InodeRef root;
     private final long dev;
-    private final LockOwners lockOwners = new LockOwners();
+    private final AtomicBoolean closed = new AtomicBoolean();
     /** The nodes that know their file by a name, by inode number, so that a rename can update them all. */
     private final ConcurrentHashMap<Long, Set<CephNode>> named = new ConcurrentHashMap<>();
 
-    private CephFileSystem(CephOptions options, CephClient client, InodeRef root, long dev) {
+    private CephFileSystem(CephOptions options, CephClient client, boolean ownsClient, InodeRef root, long dev) {
         this.options = options;
         this.client = client;
+        this.ownsClient = ownsClient;
         this.root = root;
         this.dev = dev;
         UserPerm gateway = client.gateway();
@@ -60,7 +64,7 @@ public final class CephFileSystem implements FileSystem {
         var client = new CephClient(mount, gateway);
         try {
             CephClient.Entry root = client.root();
-            return new CephFileSystem(options, client, root.inode(), root.attr().dev());
+            return new CephFileSystem(options, client, true, root.inode(), root.attr().dev());
         } catch (ErrnoException | RuntimeException e) {
             client.close();
             throw e;
@@ -91,6 +95,38 @@ public final class CephFileSystem implements FileSystem {
         return options;
     }
 
+    /**
+     * Another export, of directory {@code relativePath} below this one's root, through this export's Ceph client (no
+     * second mount); {@code view} gives its security model and read-only flag. It must be closed before this one.
+     * libcephfs reports statfs for the mount, so a quota on the subdirectory does not show in its statfs.
+     */
+    CephFileSystem subExport(String relativePath, CephOptions view) throws ErrnoException {
+        InodeRef at = root.retain();
+        try {
+            Attr attr = client.getattr(at);
+            for (String name : relativePath.split("/")) {
+                if (name.isEmpty() || name.equals(".")) {
+                    continue;
+                }
+                Flags.checkComponent(name);
+                if (name.equals("..") || (attr.mode() & FileId.S_IFMT) != FileId.S_IFDIR) {
+                    throw new ErrnoException(Errno.EINVAL, "cephfs: not a subdirectory: " + relativePath);
+                }
+                CephClient.Entry next = client.lookup(at, name);
+                at.release();
+                at = next.inode();
+                attr = next.attr();
+            }
+            if ((attr.mode() & FileId.S_IFMT) != FileId.S_IFDIR) {
+                throw new ErrnoException(Errno.ENOTDIR, "cephfs: not a directory: " + relativePath);
+            }
+            return new CephFileSystem(view, client, false, at, dev);
+        } catch (ErrnoException | RuntimeException e) {
+            at.release();
+            throw e;
+        }
+    }
+
     @Override
     public Node attach(User user) throws ErrnoException {
         Attr view = security.view(root, client.getattr(root));
@@ -104,8 +140,13 @@ public final class CephFileSystem implements FileSystem {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         root.release();
-        client.close();
+        if (ownsClient) {
+            client.close();
+        }
     }
 
     @Override
@@ -121,6 +162,10 @@ public final class CephFileSystem implements FileSystem {
         return security;
     }
 
+    InodeRef rootInode() {
+        return root;
+    }
+
     long rootIno() {
         return root.ino();
     }
@@ -131,7 +176,7 @@ public final class CephFileSystem implements FileSystem {
     }
 
     LockOwners lockOwners() {
-        return lockOwners;
+        return client.lockOwners();
     }
 
     void register(CephNode node) {

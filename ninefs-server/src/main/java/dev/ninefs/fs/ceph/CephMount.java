@@ -353,7 +353,8 @@ final class CephMount implements AutoCloseable {
             int rc = (int) LibCephFs.UNMOUNT.invokeExact(cmount);
             if (rc < 0) {
                 LOG.log(Level.WARNING, () -> "cephfs: ceph_unmount: " + Errno.of(-rc) + "; aborting the connection");
-                int ignored = (int) LibCephFs.ABORT_CONN.invokeExact(cmount);
+                int aborted = (int) LibCephFs.ABORT_CONN.invokeExact(cmount);
+                LOG.log(Level.DEBUG, () -> "cephfs: ceph_abort_conn: " + aborted);
             }
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "cephfs: ceph_unmount", t);

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ninefs.fs.ceph;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import dev.ninefs.fs.Attr;
 import dev.ninefs.fs.FileId;
 import dev.ninefs.fs.Node;
@@ -12,7 +10,6 @@ import dev.ninefs.fs.StatFs;
 import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,10 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for Tremove and Trename, which name the file itself; when those are stale, it finds the file again by inode number.
  */
 final class CephNode implements Node {
-    private static final int XATTR_NAME_MAX = 255, XATTR_SIZE_MAX = 65_536;
-    private static final List<String> XATTR_NAMESPACES = List.of("user.", "trusted.", "security.",
-            "system.posix_acl_access", "system.posix_acl_default", "ceph.");
-
     private final CephFileSystem fs;
     private final CephClient client;
     private final InodeRef inode;
@@ -94,27 +87,7 @@ final class CephNode implements Node {
     public void setattr(SetAttr changes) throws ErrnoException {
         open();
         fs.checkWritable();
-        Security security = fs.security();
-        if (changes.has(Dotl.SETATTR_MODE)) {
-            security.chmod(inode, changes.mode());
-        }
-        if (changes.has(Dotl.SETATTR_UID) || changes.has(Dotl.SETATTR_GID)) {
-            security.chown(inode, changes.has(Dotl.SETATTR_UID) ? changes.uid() : -1,
-                    changes.has(Dotl.SETATTR_GID) ? changes.gid() : -1);
-        }
-        if (changes.has(Dotl.SETATTR_SIZE)) {
-            if (fileId.isDirectory()) {
-                throw new ErrnoException(Errno.EISDIR);
-            }
-            if (changes.size() < 0) {
-                throw new ErrnoException(Errno.EINVAL);
-            }
-            client.setattr(inode, CephStatx.SET_SIZE, stx -> stx.set(JAVA_LONG, CephStatx.FILE_SIZE, changes.size()));
-        }
-        setTimes(changes);
-        // libcephfs keeps what it may (holding exclusive caps) as dirty caps; unflushed, they would hide the MDS's
-        // later changes (a directory's mtime after an unlink in it) from this client, and this change from others
-        client.syncInode(inode, false);
+        SetAttrs.apply(client, fs.security(), inode, fileId, changes);
         getattr();
     }
 
@@ -132,43 +105,6 @@ final class CephNode implements Node {
         } catch (ErrnoException | RuntimeException e) {
             // the identity stays as it was
         }
-    }
-
-    /** Times with their nanoseconds (the QEMU patch cast a timespec pair to a utimbuf, dropping them). */
-    private void setTimes(SetAttr changes) throws ErrnoException {
-        Instant now = Instant.now();
-        int mask = 0;
-        long atimeSec = now.getEpochSecond(), atimeNsec = now.getNano();
-        long mtimeSec = atimeSec, mtimeNsec = atimeNsec;
-        if (changes.has(Dotl.SETATTR_ATIME)) {
-            mask |= CephStatx.SET_ATIME;
-            if (changes.has(Dotl.SETATTR_ATIME_SET)) {
-                atimeSec = changes.atimeSec();
-                atimeNsec = changes.atimeNsec();
-            }
-        }
-        if (changes.has(Dotl.SETATTR_MTIME)) {
-            mask |= CephStatx.SET_MTIME;
-            if (changes.has(Dotl.SETATTR_MTIME_SET)) {
-                mtimeSec = changes.mtimeSec();
-                mtimeNsec = changes.mtimeNsec();
-            }
-        }
-        if (changes.has(Dotl.SETATTR_CTIME) && mask == 0) {
-            mask = CephStatx.SET_CTIME; // "touch ctime": any other change sets it anyway
-        }
-        if (mask == 0) {
-            return;
-        }
-        if (atimeNsec < 0 || atimeNsec > 999_999_999 || mtimeNsec < 0 || mtimeNsec > 999_999_999) {
-            throw new ErrnoException(Errno.EINVAL, "cephfs: nanoseconds out of range");
-        }
-        long as = atimeSec, an = atimeNsec, ms = mtimeSec, mn = mtimeNsec;
-        client.setattr(inode, mask, stx -> {
-            CephStatx.setTime(stx, CephStatx.ATIME, as, an);
-            CephStatx.setTime(stx, CephStatx.MTIME, ms, mn);
-            CephStatx.setTime(stx, CephStatx.CTIME, now.getEpochSecond(), now.getNano());
-        });
     }
 
     @Override
@@ -328,8 +264,8 @@ final class CephNode implements Node {
     @Override
     public byte[] getxattr(String xattr) throws ErrnoException {
         open();
-        checkXattrName(xattr);
-        if (fs.security().reserved(xattr) || xattr.startsWith("user.") && !userXattrsAllowed()) {
+        XattrPolicy.checkName(xattr);
+        if (fs.security().reserved(xattr) || !XattrPolicy.allowedOn(xattr, fileId)) {
             throw new ErrnoException(Errno.ENODATA);
         }
         return client.getxattr(inode, xattr);
@@ -346,13 +282,8 @@ final class CephNode implements Node {
     public void setxattr(String xattr, byte[] value, int flags) throws ErrnoException {
         open();
         fs.checkWritable();
-        checkXattrChange(xattr);
-        if ((flags & ~(Dotl.XATTR_CREATE | Dotl.XATTR_REPLACE)) != 0) {
-            throw new ErrnoException(Errno.EINVAL, "cephfs: unknown setxattr flags " + flags);
-        }
-        if (value.length > XATTR_SIZE_MAX) {
-            throw new ErrnoException(Errno.E2BIG);
-        }
+        XattrPolicy.checkChange(xattr, fileId, fs.security());
+        XattrPolicy.checkValue(value, flags);
         client.setxattr(inode, xattr, value, flags);
     }
 
@@ -360,7 +291,7 @@ final class CephNode implements Node {
     public void removexattr(String xattr) throws ErrnoException {
         open();
         fs.checkWritable();
-        checkXattrChange(xattr);
+        XattrPolicy.checkChange(xattr, fileId, fs.security());
         client.removexattr(inode, xattr);
     }
 
@@ -458,42 +389,5 @@ final class CephNode implements Node {
             return node;
         }
         throw new ErrnoException(Errno.EXDEV);
-    }
-
-    /** As Linux checks names: ERANGE when empty or longer than 255 bytes, EOPNOTSUPP outside the namespaces. */
-    private static void checkXattrName(String xattr) throws ErrnoException {
-        if (xattr.isEmpty() || xattr.indexOf('\0') >= 0
-                || xattr.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > XATTR_NAME_MAX) {
-            throw new ErrnoException(Errno.ERANGE, "cephfs: bad xattr name");
-        }
-        for (String namespace : XATTR_NAMESPACES) {
-            if (xattr.startsWith(namespace)) {
-                return;
-            }
-        }
-        throw new ErrnoException(Errno.EOPNOTSUPP, "cephfs: xattr namespace of " + xattr);
-    }
-
-    /** As Linux: user.* xattrs belong to regular files and directories only (the view's type, not CephFS's). */
-    private boolean userXattrsAllowed() {
-        return fileId.isRegular() || fileId.isDirectory();
-    }
-
-    /**
-     * Clients may not change Ceph's virtual xattrs: {@code ceph.quota.*} on the export's root would lift a quota the
-     * operator set, {@code ceph.dir.layout.pool} would move data to another pool.
-     */
-    private void checkXattrChange(String xattr) throws ErrnoException {
-        checkXattrName(xattr);
-        if (xattr.startsWith("ceph.")) {
-            throw new ErrnoException(Errno.EPERM, "cephfs: ceph.* xattrs are not changed through the gateway");
-        }
-        if (fs.security().reserved(xattr)) {
-            throw new ErrnoException(Errno.EACCES, "cephfs: " + xattr + " belongs to the security model");
-        }
-        if (xattr.startsWith("user.") && !userXattrsAllowed()) {
-            throw new ErrnoException(Errno.EPERM, "cephfs: user xattrs on a " + (fileId.isSymlink() ? "symlink"
-                    : "special file"));
-        }
     }
 }

@@ -43,6 +43,7 @@ final class Flags {
         if (name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
             throw new ErrnoException(Errno.EINVAL, "cephfs: invalid name");
         }
+        // up to 63 chars cannot make more than 255 UTF-8 bytes: only longer names are encoded to be measured
         if (name.length() > NAME_MAX / 4 && name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
             throw new ErrnoException(Errno.ENAMETOOLONG);
         }

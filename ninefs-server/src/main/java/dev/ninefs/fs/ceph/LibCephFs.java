@@ -62,9 +62,6 @@ final class LibCephFs {
     static final MethodHandle LL_LOOKUP = handle("ceph_ll_lookup", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
             ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     static final MethodHandle LL_PUT = handle("ceph_ll_put", I_AA);
-    /** (cmount, struct inodeno_t {u64} by value, Inode** out): asks the MDS for the inode, whatever is cached. */
-    static final MethodHandle LL_LOOKUP_INODE =
-            handle("ceph_ll_lookup_inode", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
     /** (cmount, in, statx*, want, flags, perms). */
     static final MethodHandle LL_GETATTR = handle("ceph_ll_getattr",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));

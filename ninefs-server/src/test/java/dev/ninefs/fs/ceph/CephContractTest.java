@@ -9,8 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The backend contract on a real CephFS, security model passthrough: each test gets a fresh directory of the
- * filesystem (mode 0777, 10 GiB quota) exported through its own libcephfs mount.
+ * The backend contract on a real CephFS, security model passthrough. The class mounts a directory with a 10 GiB
+ * quota (statfs reports it); each test exports a fresh subdirectory (mode 0777) of it through that mount, as
+ * {@link CephFileSystem#subExport} does. Mounting per test works too (CephMountTest), but unmounting a client that
+ * wrote waits for the MDS to acknowledge its caps (~1 s), which per test adds minutes.
  *
  * <p>Features left out, and why: PERMISSIONS (the gateway acts with its own identity, as QEMU's local backend does,
  * and leaves permission checks to the client's kernel: a uid alone, without the client's groups, cannot be checked
@@ -19,14 +21,21 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class CephContractTest extends BackendContract {
     static CephTestCluster cluster;
+    /** One mount for the class, at a directory with a 10 GiB quota; each test exports a new subdirectory of it. */
+    static CephFileSystem base;
 
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = CephTestCluster.start();
+        base = CephFileSystem.open(cluster.options(cluster.newDirectory("contract", 10L << 30)));
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
+        if (base != null) {
+            base.close();
+            base = null;
+        }
         if (cluster != null) {
             cluster.close();
             cluster = null;
@@ -39,13 +48,15 @@ class CephContractTest extends BackendContract {
 
     @Override
     protected FileSystem newFileSystem() throws Exception {
-        String path = cluster.newDirectory("contract", 10L << 30);
-        return CephFileSystem.open(cluster.options(path).withSecurityModel(securityModel()));
+        String name = CephTestCluster.newDirectory(base, "test", 0);
+        CephOptions options = base.options().withPath(base.options().path() + "/" + name);
+        return base.subExport(name, options.withSecurityModel(securityModel()));
     }
 
     @Override
     protected FileSystem readOnlyView(FileSystem writable) throws Exception {
-        return CephFileSystem.open(((CephFileSystem) writable).options().withReadOnly(true));
+        CephOptions options = ((CephFileSystem) writable).options();
+        return base.subExport(options.path().substring(base.options().path().length()), options.withReadOnly(true));
     }
 
     @Override

@@ -52,6 +52,8 @@ final class CephTestCluster implements AutoCloseable {
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
         var command = new ProcessBuilder(script.toString(), "start", dir.toString());
         command.environment().putAll(settings);
+        // if this JVM dies without stopping the cluster (a crash in native code), the script's watchdog does
+        command.environment().put("CEPH_CLUSTER_OWNER_PID", Long.toString(ProcessHandle.current().pid()));
         Path stderr = Files.createTempFile("ceph-cluster", ".err");
         command.redirectError(stderr.toFile());
         Process process = command.start();
@@ -105,14 +107,19 @@ final class CephTestCluster implements AutoCloseable {
     }
 
     /**
-     * A new, empty directory at the top of the filesystem, mode 0777, with a quota so that statfs reports its size
-     * without a mgr (libcephfs reports a quota root's limit and usage). Returns its path.
+     * A new, empty directory at the top of the filesystem, mode 0777, with a quota when {@code quotaBytes} is
+     * positive (libcephfs then reports the quota and its usage as statfs of a mount there, no mgr needed). Returns
+     * its path.
      */
     String newDirectory(String prefix, long quotaBytes) throws ErrnoException {
+        return "/" + newDirectory(admin, prefix, quotaBytes);
+    }
+
+    /** A new, empty directory, mode 0777, in the root of {@code export}; returns its name. */
+    static String newDirectory(CephFileSystem export, String prefix, long quotaBytes) throws ErrnoException {
         String name = prefix + "-" + DIRECTORIES.incrementAndGet();
-        CephClient client = admin.client();
-        try (var root = new Held(client.root().inode());
-                var made = new Held(client.mkdir(root.ref(), name, 0777, null).inode())) {
+        CephClient client = export.client();
+        try (var made = new Held(client.mkdir(export.rootInode(), name, 0777, null).inode())) {
             client.setattr(made.ref(), CephStatx.SET_MODE,
                     stx -> stx.set(java.lang.foreign.ValueLayout.JAVA_SHORT, CephStatx.MODE, (short) 0777));
             if (quotaBytes > 0) {
@@ -120,7 +127,7 @@ final class CephTestCluster implements AutoCloseable {
                         Long.toString(quotaBytes).getBytes(StandardCharsets.US_ASCII), 0);
             }
         }
-        return "/" + name;
+        return name;
     }
 
     /** The gateway's admin export of the whole filesystem. */
