@@ -130,10 +130,42 @@ final class LocalNode implements Node {
         Attr cached = last;
         try (Fd.Use u = fd.use()) {
             Attr host = Stat.of(u.fd());
-            return new FileId(host.dev(), host.ino(), cached.mode(),
-                    host.mtimeSec() ^ (host.mtimeNsec() << 24) ^ host.size());
+            return new FileId(host.dev(), host.ino(), cached.mode(), version(host));
         } catch (ErrnoException e) {
             return cached.fileId();
+        }
+    }
+
+    private static long version(Attr host) {
+        return host.mtimeSec() ^ (host.mtimeNsec() << 24) ^ host.size();
+    }
+
+    /**
+     * What {@code walk(name).fileId()} gives, from one lstat of the name under this directory's descriptor (and,
+     * under a mapped model, a read of the entry's recorded mode) instead of an open and a node: the remap qid
+     * policy asks this for every listed entry. The names a walk refuses are refused alike; "." and ".." are rare
+     * enough (one each per listing) to take the walk's own path, which checks that ".." is still in the export.
+     */
+    @Override
+    public FileId childId(String name) throws ErrnoException {
+        if (name.equals(".") || name.equals("..")) {
+            try (Node same = walk(name)) {
+                return same.fileId();
+            }
+        }
+        Names.entry(name);
+        if (fs.model().reserved(name)) {
+            throw new ErrnoException(Errno.ENOENT, name);
+        }
+        requireDirectory();
+        try (Fd.Use dir = fd.use()) {
+            Attr host = Stat.at(dir.fd(), name);
+            if (FileKey.of(host).equals(fs.rootKey())) {
+                try (Node root = walk(name)) { // the root bind-mounted under itself: mapped-file keeps its own
+                    return root.fileId();
+                }
+            }
+            return new FileId(host.dev(), host.ino(), fs.model().clientMode(dir.fd(), name, host), version(host));
         }
     }
 

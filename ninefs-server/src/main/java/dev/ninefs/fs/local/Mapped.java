@@ -46,6 +46,17 @@ abstract sealed class Mapped extends Model permits MappedXattr, MappedFile {
     }
 
     @Override
+    int clientMode(int dirfd, String name, Attr host) throws ErrnoException {
+        Object context = listingContext(dirfd);
+        try {
+            int mode = recordedMode(dirfd, name, context);
+            return mode == -1 ? host.mode() : mode;
+        } finally {
+            closeListingContext(context);
+        }
+    }
+
+    @Override
     int hostFileMode(int mode) {
         return fs.options().fmode();
     }

@@ -25,6 +25,14 @@ abstract sealed class Model permits Passthrough, Mapped {
     /** What the client sees of a file whose host stat is {@code host}. */
     abstract Attr clientAttr(LocalNode node, Attr host) throws ErrnoException;
 
+    /**
+     * The st_mode the client sees of entry {@code name} of directory {@code dirfd}, whose lstat is {@code host}: the
+     * mode {@link #clientAttr} gives a node of that entry.
+     */
+    int clientMode(int dirfd, String name, Attr host) throws ErrnoException {
+        return host.mode();
+    }
+
     /** The host permission bits of a new regular file or special-file stand-in the client asked {@code mode} for. */
     abstract int hostFileMode(int mode);
 

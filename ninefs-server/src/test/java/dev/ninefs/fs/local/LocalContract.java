@@ -56,16 +56,12 @@ abstract class LocalContract extends BackendContract {
     }
 
     /**
-     * ext4 lists a directory in hash order, where ".." need not come second (this host lists ". f .."): the local
-     * backend gives the host's order, as getdents(2) and QEMU do; LocalModelsTest checks that "." and ".." are
-     * listed with the right inodes. Over the wire, an empty xattr value cannot be set (Txattrcreate of size 0
-     * removes, as the Linux client and QEMU have it).
+     * Over the wire, an empty xattr value cannot be set (Txattrcreate of size 0 removes, as the Linux client and
+     * QEMU have it).
      */
     @Override
     protected Set<String> knownDifferences() {
-        return overWire()
-                ? Set.of("listingStartsWithDotAndDotDot", "emptyAndBinaryValuesAreKept")
-                : Set.of("listingStartsWithDotAndDotDot");
+        return overWire() ? Set.of("emptyAndBinaryValuesAreKept") : Set.of();
     }
 
     @AfterEach

@@ -62,9 +62,10 @@ class LocalEscapeTest {
         }
         makeReadable(base);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        // A short-lived JVM: C1 alone halves its CPU time (C2 compiles would compete with the run on a small host).
         Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
-                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", java.toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=/tmp", "-cp", String.join(":", classPath),
+                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", java.toString(), "-XX:-UsePerfData",
+                "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=/tmp", "-cp", String.join(":", classPath),
                 EscapeSuite.class.getName())
                 .redirectErrorStream(true).start();
         String output;
