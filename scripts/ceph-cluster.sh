@@ -86,7 +86,11 @@ launch() { # NAME BINARY ARGS...: in the foreground (-f) of its own session, so 
     local name=$1
     shift
     setsid "$@" -f -c "$dir/ceph.conf" </dev/null >"$dir/log/$name.out" 2>&1 &
-    echo $! >"$dir/pids/$name"
+    local pid=$!
+    echo "$pid" >"$dir/pids/$name"
+    # Until the forked child has exec'd the daemon, its cmdline is this script's and ours() says "not ours": on a
+    # loaded machine the mon check below then saw a live, starting mon as "exited". Wait for the exec.
+    while alive "$pid" && ! ours "$pid"; do sleep 0.01; done
 }
 
 signal_and_wait() { # SIGNAL GRACE_SECONDS PIDFILE...: KILL whatever outlives the grace period
