@@ -45,7 +45,7 @@ case $mode in light|full) ;; *) echo "run.sh: --mode light|full" >&2; exit 2 ;; 
 # Hard limit for one guest: boot, suite, power-off. Generous: TCG on a loaded 2-core machine is slow.
 if [ "$mode" = full ]; then guest_timeout=5400; else guest_timeout=1500; fi
 # Sizes the host must agree on with suite.sh (the guest reports its own tree size back as a METRIC).
-if [ "$mode" = full ]; then host_tree_files=2000; else host_tree_files=500; fi
+if [ "$mode" = full ]; then host_tree_files=2000; else host_tree_files=300; fi
 
 [ -n "$work" ] || work=$(mktemp -d /var/tmp/ninefs-guest.XXXXXX)
 mkdir -p "$work"
@@ -129,7 +129,7 @@ ninefs_ready() {
 describe() {
     case $1 in
         # multidevs=remap: two tmpfs mounts inside the export, and the guest checks their files' inodes differ.
-        ninefs-passthrough)  kind=ninefs sm=passthrough  trans=tcp    multidevs= ;;
+        ninefs-passthrough)  kind=ninefs sm=passthrough  trans=tcp    multidevs=remap ;;
         ninefs-mapped-xattr) kind=ninefs sm=mapped-xattr trans=tcp    multidevs= ;;
         ninefs-fd)           kind=ninefs sm=passthrough  trans=fd     multidevs= ;;
         qemu-passthrough)    kind=qemu   sm=passthrough  trans=virtio multidevs=remap ;;
