@@ -51,17 +51,22 @@ final class IoRequests {
     }
 
     /**
-     * Tread: count is clamped to what fits in one msize reply. The file reads straight into the buffer that goes
-     * out as the reply's data (the codec sends it with a gathering write, no copy).
+     * Tread: count is clamped to what fits in one msize reply. The file reads straight into a direct buffer that
+     * goes out as the reply's data (the codec sends it with a gathering write, no copy), lent by {@link ReadBuffers}.
      */
     Rread read(Tread r) throws ErrnoException {
         int count = clamp(r.count());
         try (Fid fid = session.fids().use(r.fid())) {
             return switch (fid.state()) {
                 case FidState.Opened o -> {
-                    ByteBuffer data = ByteBuffer.allocate(count);
-                    o.file().read(r.offset(), data);
-                    yield new Rread(data.flip());
+                    ByteBuffer data = ReadBuffers.take(count);
+                    try {
+                        o.file().read(r.offset(), data);
+                    } catch (ErrnoException | RuntimeException e) {
+                        ReadBuffers.give(data);
+                        throw e;
+                    }
+                    yield new Rread(data.flip()); // the session gives the buffer back once the reply is written
                 }
                 case FidState.XattrRead x -> new Rread(slice(x.value(), r.offset(), count));
                 default -> throw Errors.badFid(r.fid(), "is not open for reading");

@@ -4,6 +4,7 @@ package dev.ninefs.server;
 import dev.ninefs.protocol.Codec;
 import dev.ninefs.protocol.Message;
 import dev.ninefs.protocol.Message.Rlerror;
+import dev.ninefs.protocol.Message.Rread;
 import dev.ninefs.transport.FrameChannel;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -15,9 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one path replies take to a connection. Request threads {@link #enqueue} encoded replies (cheap, never
- * blocks), then {@link #flush}: whichever thread gets the lock writes everything queued so far in one gathering
- * write, so replies that finish together share a system call. A thread that finds the lock taken leaves its reply
- * to the holder, which looks at the queue again after it unlocks.
+ * blocks), then {@link #flush}: whichever thread gets the lock first yields once, so that the other requests ready
+ * to run finish and queue their replies, then writes everything queued in one gathering write (flat combining). A
+ * thread that finds the lock taken leaves its reply to the holder, which looks at the queue again after it unlocks.
+ * Under load that makes one system call carry many replies; on an idle connection the yield returns at once.
  *
  * <p>Order: replies go out in the order they were enqueued. The session relies on it for Tflush (the flushed
  * request's reply is enqueued before Rflush).
@@ -28,7 +30,7 @@ final class ReplyWriter {
     private static final int MAX_BATCH = 256;
 
     private final FrameChannel channel;
-    private final ConcurrentLinkedQueue<ByteBuffer[]> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Reply> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Runnable onFailure;
     private volatile boolean failed;
@@ -38,10 +40,25 @@ final class ReplyWriter {
         this.onFailure = onFailure;
     }
 
-    /** Queues one reply (its buffers go out back to back). */
-    void enqueue(ByteBuffer... frame) {
-        if (!failed) {
-            queue.add(frame);
+    /**
+     * One encoded reply: its buffers go out back to back. {@code loan}, if not null, is a {@link ReadBuffers} buffer
+     * among them, given back once written (or once the reply is dropped: {@link #drop}).
+     */
+    record Reply(ByteBuffer[] buffers, ByteBuffer loan) {
+        /** For a reply that will not be sent. */
+        void drop() {
+            if (loan != null) {
+                ReadBuffers.give(loan);
+            }
+        }
+    }
+
+    /** Queues one reply. */
+    void enqueue(Reply reply) {
+        if (failed) {
+            reply.drop();
+        } else {
+            queue.add(reply);
         }
     }
 
@@ -51,13 +68,14 @@ final class ReplyWriter {
      */
     void flush() {
         List<ByteBuffer> batch = new ArrayList<>();
+        List<Reply> replies = new ArrayList<>();
         while (!queue.isEmpty() && lock.tryLock()) {
             try {
-                ByteBuffer[] frame;
-                int frames = 0;
-                while (frames < MAX_BATCH && (frame = queue.poll()) != null) {
-                    frames++;
-                    for (ByteBuffer b : frame) {
+                combine();
+                Reply reply;
+                while (replies.size() < MAX_BATCH && (reply = queue.poll()) != null) {
+                    replies.add(reply);
+                    for (ByteBuffer b : reply.buffers()) {
                         batch.add(b);
                     }
                 }
@@ -67,38 +85,59 @@ final class ReplyWriter {
             } catch (IOException | RuntimeException e) {
                 fail(e);
             } finally {
+                for (Reply r : replies) {
+                    r.drop();
+                }
+                replies.clear();
                 batch.clear();
                 lock.unlock();
             }
         }
     }
 
+    /**
+     * Lets the request threads that are ready to run finish before this one writes: they queue their replies and
+     * return (the lock is taken), and one write carries them all. Without it each request, run to completion on
+     * its carrier in turn, would find the lock free and pay a system call of its own. A yield with nothing else
+     * to run returns at once; a platform thread does not yield (a system call of its own).
+     */
+    private static void combine() {
+        if (Thread.currentThread().isVirtual()) {
+            Thread.yield();
+        }
+    }
+
     /** The reply's frame: one buffer, or a head and the Rread data (sent by a gathering write, not copied). */
-    static ByteBuffer[] encode(int tag, Message.Response reply) {
+    static Reply encode(int tag, Message.Response reply) {
+        // Only IoRequests makes an Rread of direct data, always from ReadBuffers.
+        ByteBuffer loan = reply instanceof Rread r && r.data().isDirect() ? r.data() : null;
         try {
             ByteBuffer payload = Codec.payload(reply);
             int size = Codec.encodedSize(reply);
             if (payload == null) {
                 ByteBuffer out = ByteBuffer.allocate(size);
                 Codec.encode(tag, reply, out);
-                return new ByteBuffer[] {out.flip()};
+                return new Reply(new ByteBuffer[] {out.flip()}, loan);
             }
             ByteBuffer head = ByteBuffer.allocate(size - payload.remaining());
             Codec.encodeWithoutPayload(tag, reply, head);
-            return new ByteBuffer[] {head.flip(), payload.duplicate()};
+            return new Reply(new ByteBuffer[] {head.flip(), payload.duplicate()}, loan);
         } catch (RuntimeException e) {
             // A reply the codec cannot carry (a string over 64 KiB from a backend): our bug, not the client's.
             Rlerror error = new Rlerror(Errors.errno(e));
             ByteBuffer out = ByteBuffer.allocate(Codec.encodedSize(error));
             Codec.encode(tag, error, out);
-            return new ByteBuffer[] {out.flip()};
+            return new Reply(new ByteBuffer[] {out.flip()}, loan);
         }
     }
 
     private void fail(Exception e) {
         if (!failed) {
             failed = true;
-            queue.clear();
+            Reply r;
+            while ((r = queue.poll()) != null) {
+                r.drop();
+            }
             LOG.log(Level.DEBUG, "writing to {0} failed: {1}", channel.peer(), e.toString());
             onFailure.run();
         }

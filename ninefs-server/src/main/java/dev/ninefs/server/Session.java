@@ -323,11 +323,13 @@ final class Session implements Connection, SessionContext {
      * after the reply.
      */
     private void finish(InFlight f, Message.Response reply, boolean failed) {
-        ByteBuffer[] frame = ReplyWriter.encode(f.tag, reply);
+        ReplyWriter.Reply frame = ReplyWriter.encode(f.tag, reply);
         List<InFlight> flushes;
         synchronized (f) {
             if (f.markDone(failed)) {
                 writer.enqueue(frame);
+            } else {
+                frame.drop();
             }
             tags.remove(f.tag, f);
             flushes = f.flushes();

@@ -9,7 +9,8 @@
  * gathering write when they finish together. No platform thread per request or connection.
  *
  * <h2>Ownership</h2>
- * A fid owns its node and open file; a request holds a use of each fid it works on, and the node is closed when the
+ * Tread data is read into a direct buffer lent by {@code ReadBuffers} and written to the socket from it; the session
+ * gives it back once the reply is written or dropped. A fid owns its node and open file; a request holds a use of each fid it works on, and the node is closed when the
  * fid is clunked and the last use ends, so every node and open file is closed exactly once, also when a connection
  * or the server closes with requests in flight.
  *

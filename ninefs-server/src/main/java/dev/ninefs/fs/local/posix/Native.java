@@ -8,6 +8,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
@@ -77,7 +78,7 @@ public final class Native {
     }
 
     /** A segment to hand to a handle as its errno capture. */
-    static MemorySegment captureState(Arena arena) {
+    static MemorySegment captureState(SegmentAllocator arena) {
         return arena.allocate(CAPTURE_LAYOUT);
     }
 

@@ -50,7 +50,7 @@ public final class PosixIo {
         if (want == 0) {
             return 0;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.take()) {
             MemorySegment state = Native.captureState(arena);
             MemorySegment target = dst.isDirect()
                     ? MemorySegment.ofBuffer(dst)
@@ -80,7 +80,7 @@ public final class PosixIo {
         if (have == 0) {
             return 0;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.take()) {
             MemorySegment state = Native.captureState(arena);
             MemorySegment source;
             if (src.isDirect()) {

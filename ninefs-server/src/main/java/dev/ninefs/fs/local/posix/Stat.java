@@ -8,7 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.ninefs.fs.Attr;
 import dev.ninefs.protocol.ErrnoException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -55,7 +54,7 @@ public final class Stat {
 
     private static Attr at(int dirfd, String name, int extraFlags) throws ErrnoException {
         int flags = Linux.AT_SYMLINK_NOFOLLOW | extraFlags;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.take()) {
             MemorySegment state = Native.captureState(arena);
             MemorySegment path = arena.allocateFrom(name, StandardCharsets.UTF_8);
             if (statxWorks) {
