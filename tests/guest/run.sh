@@ -49,6 +49,9 @@ if [ "$mode" = full ]; then host_tree_files=2000; else host_tree_files=300; fi
 
 [ -n "$work" ] || work=$(mktemp -d /var/tmp/ninefs-guest.XXXXXX)
 mkdir -p "$work"
+# mktemp makes it 0700: a server that acts as the attaching user (diod attaches the kernel's uname) could not reach
+# the exports inside it.
+chmod 755 "$work"
 work=$(cd "$work" && pwd)
 log() { echo "run.sh: $*" >&2; }
 
