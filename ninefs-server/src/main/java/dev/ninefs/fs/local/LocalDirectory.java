@@ -3,9 +3,6 @@ package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.DirEntry;
 import dev.ninefs.fs.DirSink;
-import dev.ninefs.fs.LockRequest;
-import dev.ninefs.fs.LockStatus;
-import dev.ninefs.fs.OpenFile;
 import dev.ninefs.fs.local.posix.Dirents;
 import dev.ninefs.fs.local.posix.Fd;
 import dev.ninefs.fs.local.posix.PosixIo;
@@ -15,7 +12,6 @@ import dev.ninefs.protocol.ErrnoException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A directory of a local export, open for listing. Offsets are the file system's own d_off cookies: each call
@@ -23,18 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * continues correctly however its calls are spread and while entries come and go (as far as the host file
  * system's telldir guarantees go, which ext4, xfs, btrfs and tmpfs keep).
  */
-final class LocalDirectory implements OpenFile {
-    private final LocalFileSystem fs;
-    private final FileKey key;
-    private final Fd io;
+final class LocalDirectory extends LocalOpenFile {
     private final long dev;
     private final boolean root;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     LocalDirectory(LocalFileSystem fs, FileKey key, Fd io, long dev, boolean root) {
-        this.fs = fs;
-        this.key = key;
-        this.io = io;
+        super(fs, key, io, Dotl.O_RDONLY);
         this.dev = dev;
         this.root = root;
     }
@@ -75,30 +65,5 @@ final class LocalDirectory implements OpenFile {
     @Override
     public int write(long offset, ByteBuffer src) throws ErrnoException {
         throw new ErrnoException(Errno.EISDIR, "write to a directory");
-    }
-
-    @Override
-    public void fsync(boolean dataOnly) throws ErrnoException {
-        try (Fd.Use u = io.use()) {
-            PosixIo.fsync(u.fd(), dataOnly);
-        }
-    }
-
-    @Override
-    public LockStatus lock(LockRequest request) throws ErrnoException {
-        return fs.locks().lock(key, request, this, io, Dotl.O_RDONLY);
-    }
-
-    @Override
-    public LockRequest getlock(LockRequest request) throws ErrnoException {
-        return fs.locks().getlock(key, request, io);
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            fs.locks().release(key, this);
-            io.release();
-        }
     }
 }

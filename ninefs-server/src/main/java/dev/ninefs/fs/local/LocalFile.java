@@ -2,9 +2,6 @@
 package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.DirSink;
-import dev.ninefs.fs.LockRequest;
-import dev.ninefs.fs.LockStatus;
-import dev.ninefs.fs.OpenFile;
 import dev.ninefs.fs.local.posix.Fd;
 import dev.ninefs.fs.local.posix.Linux;
 import dev.ninefs.fs.local.posix.Posix;
@@ -13,21 +10,12 @@ import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A regular file of a local export, open for I/O on its own descriptor. */
-final class LocalFile implements OpenFile {
-    private final LocalFileSystem fs;
-    private final FileKey key;
-    private final Fd io;
-    private final int access;
-    private final AtomicBoolean closed = new AtomicBoolean();
+final class LocalFile extends LocalOpenFile {
 
     LocalFile(LocalFileSystem fs, FileKey key, Fd io, int access) {
-        this.fs = fs;
-        this.key = key;
-        this.io = io;
-        this.access = access;
+        super(fs, key, io, access);
     }
 
     /**
@@ -83,30 +71,5 @@ final class LocalFile implements OpenFile {
     @Override
     public void readdir(long offset, DirSink sink) throws ErrnoException {
         throw new ErrnoException(Errno.ENOTDIR, "not a directory");
-    }
-
-    @Override
-    public void fsync(boolean dataOnly) throws ErrnoException {
-        try (Fd.Use u = io.use()) {
-            PosixIo.fsync(u.fd(), dataOnly);
-        }
-    }
-
-    @Override
-    public LockStatus lock(LockRequest request) throws ErrnoException {
-        return fs.locks().lock(key, request, this, io, access);
-    }
-
-    @Override
-    public LockRequest getlock(LockRequest request) throws ErrnoException {
-        return fs.locks().getlock(key, request, io);
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            fs.locks().release(key, this);
-            io.release();
-        }
     }
 }
