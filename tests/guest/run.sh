@@ -10,16 +10,18 @@
 #   ninefs-passthrough   ninefs-mapped-xattr   qemu-passthrough   qemu-mapped-xattr   diod
 #   ninefs-fd            diod-fd      (trans=fd through a virtio-serial port wired to the server's TCP port;
 #                                      a subset of the checks, see fd_checks)
+#   ninefs-cephfs        ninefs's cephfs backend on a throwaway Ceph cluster started with scripts/ceph-cluster.sh;
+#                        the host side reaches the same CephFS through ceph-fuse
 # Each boots its own guest (fresh export directory, fresh server). Checks expected to fail are listed with the reason
 # in known-differences.txt; any other failure makes the script exit 1. A listed check that passes is reported as an
 # unexpected pass (loudly, without failing) so the list can be pruned.
-# Needs root (apt-get, QEMU's passthrough model, tmpfs mounts for the multidevs check).
+# Needs root (apt-get, QEMU's passthrough model, tmpfs mounts for the multidevs check, ceph-fuse).
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=${NINEFS_ROOT:-$(cd "$here/../.." && pwd)}
 mode=light
-configs=ninefs-passthrough,ninefs-mapped-xattr,ninefs-fd,qemu-passthrough,qemu-mapped-xattr,diod
+configs=ninefs-passthrough,ninefs-mapped-xattr,ninefs-fd,qemu-passthrough,qemu-mapped-xattr,diod,ninefs-cephfs
 # trans=fd goes through a userspace relay in the guest (see nfcheck.c fdmount): it proves the transport, not speed,
 # so the fd configurations run this subset unless --only says otherwise.
 fd_checks=create_read_write,append,truncate,rename_file_over_file,hardlink,symlink,unlink_open,xattr_user,df,fsync,fcntl_lock_two_procs,tree_host_to_guest,fio_1m
@@ -74,6 +76,7 @@ cleanup() {
 }
 finish() {
     cleanup
+    ceph_stop
     if [ "$keep" = 0 ]; then rm -rf "$work"; else log "kept $work"; fi
 }
 trap finish EXIT
@@ -115,6 +118,64 @@ wait_listen() {
     return 1
 }
 
+# ---- the cephfs configuration: a Ceph cluster and a ceph-fuse mount of it, for the host side -----------------
+# The server reaches CephFS through libcephfs; the host's fixtures and checks go through ceph-fuse, a second,
+# independent Ceph client of the same filesystem (what a second gateway would see). Both outlive the guest's
+# processes (cleanup) so that host_checks can read the tree, and are stopped by ceph_stop.
+ceph_dir=
+ceph_fuse_pid=
+ceph_mnt=
+ceph_start() {  # DIR: prints nothing; sets ceph_dir, CEPH_CONF, CEPH_FS_NAME
+    local want=$1
+    if ! command -v ceph-fuse >/dev/null; then
+        log "installing ceph-fuse"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ceph-fuse; } >&2 \
+            || { log "ceph-fuse could not be installed"; return 1; }
+    fi
+    # Admin socket paths are Unix socket names (< 108 bytes): the script refuses a DIR longer than 64 characters.
+    [ ${#want} -le 64 ] || want=$(mktemp -d /var/tmp/ninefs-ceph.XXXXXX)
+    ceph_dir=$want
+    # bluestore on a sparse file (the suite writes a few hundred MiB: memstore would hold twice that in RAM) and a
+    # mgr (without one, statfs reports 0 blocks and df fails). The watchdog stops the cluster if this script dies.
+    local env
+    env=$(CEPH_CLUSTER_STORE=bluestore CEPH_CLUSTER_MGR=1 CEPH_CLUSTER_OWNER_PID=$$ \
+          "$root/scripts/ceph-cluster.sh" start "$ceph_dir" 2>"$work/ceph-start.log") \
+        || { log "the Ceph cluster did not start: $(tail -n 3 "$work/ceph-start.log" | tr '\n' ' ')"; return 1; }
+    CEPH_CONF=$(sed -n 's/^export CEPH_CONF=//p' <<<"$env")
+    CEPH_FS_NAME=$(sed -n 's/^export CEPH_FS_NAME=//p' <<<"$env")
+    log "$(tail -n 1 "$work/ceph-start.log")"
+}
+ceph_mount() {  # MOUNTPOINT: the whole CephFS through ceph-fuse, in the foreground so that $! is ceph-fuse itself
+    ceph_mnt=$1
+    mkdir -p "$ceph_mnt"
+    ceph-fuse -f -c "$CEPH_CONF" --client_fs "$CEPH_FS_NAME" "$ceph_mnt" > "$work/ceph-fuse.log" 2>&1 &
+    ceph_fuse_pid=$!
+    local deadline=$((SECONDS + 60))
+    until mountpoint -q "$ceph_mnt"; do
+        kill -0 "$ceph_fuse_pid" 2>/dev/null && [ $SECONDS -lt $deadline ] \
+            || { log "ceph-fuse did not mount: $(tail -n 3 "$work/ceph-fuse.log" | tr '\n' ' ')"; return 1; }
+        sleep 0.1
+    done
+}
+ceph_stop() {
+    if [ -n "$ceph_mnt" ]; then
+        umount "$ceph_mnt" 2>/dev/null || umount -l "$ceph_mnt" 2>/dev/null || true
+        ceph_mnt=
+    fi
+    if [ -n "$ceph_fuse_pid" ]; then
+        # ceph-fuse exits once unmounted; TERM only if it did not
+        local deadline=$((SECONDS + 10))
+        while kill -0 "$ceph_fuse_pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+        kill "$ceph_fuse_pid" 2>/dev/null || true
+        wait "$ceph_fuse_pid" 2>/dev/null || true
+        ceph_fuse_pid=
+    fi
+    if [ -n "$ceph_dir" ]; then
+        KEEP=$keep "$root/scripts/ceph-cluster.sh" stop "$ceph_dir" 2>>"$work/ceph-stop.log" || true
+        ceph_dir=
+    fi
+}
+
 # ---- the guest ---------------------------------------------------------------------------------------------
 guest_env=$("$here/build-guest.sh" "${cache_args[@]}" --out "$work/guest")
 kernel=$(sed -n 's/^KERNEL=//p' <<<"$guest_env")
@@ -135,6 +196,8 @@ describe() {
         ninefs-passthrough)  kind=ninefs sm=passthrough  trans=tcp    multidevs=remap ;;
         ninefs-mapped-xattr) kind=ninefs sm=mapped-xattr trans=tcp    multidevs= ;;
         ninefs-fd)           kind=ninefs sm=passthrough  trans=fd     multidevs= ;;
+        # one CephFS is one device to the server: nothing mounted below the export on the host reaches libcephfs
+        ninefs-cephfs)       kind=ninefs sm=passthrough  trans=tcp    multidevs= backend=cephfs ;;
         qemu-passthrough)    kind=qemu   sm=passthrough  trans=virtio multidevs=remap ;;
         qemu-mapped-xattr)   kind=qemu   sm=mapped-xattr trans=virtio multidevs= ;;
         diod)                kind=diod   sm=passthrough  trans=tcp    multidevs= ;;
@@ -230,12 +293,24 @@ host_checks() {
 run_config() {
     local name=$1
     local dir=$work/$name export port=
-    local kind sm trans multidevs
+    local kind sm trans multidevs backend=local
     describe "$name"
     mkdir -p "$dir"
     export=$dir/export
     : > "$dir/host.results"
+    local t_start=$SECONDS t_cluster=$SECONDS t_fixtures
+    if [ "$backend" = cephfs ]; then
+        # The export is /share of the CephFS; on the host it is DIR/cephfs/share through ceph-fuse.
+        if ! ceph_start "$dir/ceph" || ! ceph_mount "$dir/cephfs"; then
+            echo "RESULT mount FAIL no Ceph cluster or ceph-fuse mount: see $work/ceph-start.log, ceph-fuse.log" > "$dir/guest.results"
+            ceph_stop
+            return
+        fi
+        export=$ceph_mnt/share
+        t_cluster=$SECONDS
+    fi
     prepare_export "$export" "$dir"
+    t_fixtures=$SECONDS
 
     local qemu_dev=() src opts aname server_pid=
     case $kind in
@@ -246,7 +321,9 @@ run_config() {
                 return
             fi
             port=$(free_port)
-            "$root/bin/ninefs" serve --export "tag=share,path=$export,security_model=$sm${multidevs:+,multidevs=$multidevs}" \
+            local spec="tag=share,path=$export,security_model=$sm${multidevs:+,multidevs=$multidevs}"
+            [ "$backend" = cephfs ] && spec="tag=share,fsdriver=cephfs,conf=$CEPH_CONF,fs=$CEPH_FS_NAME,path=/share,security_model=$sm"
+            "$root/bin/ninefs" serve --export "$spec" \
                 --listen "tcp://127.0.0.1:$port" --msize 1048576 > "$dir/server.log" 2>&1 &
             server_pid=$!
             aname=share ;;
@@ -286,7 +363,7 @@ run_config() {
             cmdline+=" nf_src=ninefs nf_fdport=ninefs nf_opts=version=9p2000.L,aname=$aname,msize=65536,access=client" ;;
     esac
 
-    log "$name: booting guest ($mode mode)"
+    log "$name: set up in $((SECONDS - t_start)) s (cluster $((t_cluster - t_start)) s, fixtures $((t_fixtures - t_cluster)) s, server $((SECONDS - t_fixtures)) s); booting guest ($mode mode)"
     local start=$SECONDS
     qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 -nodefaults -no-reboot \
         -display none -monitor none \
@@ -313,6 +390,7 @@ run_config() {
     echo "METRIC guest seconds=$secs" >> "$dir/guest.results"
     cleanup
     host_checks "$export" "$dir/guest.results" "$dir/host.results"
+    ceph_stop
     log "$name: done in ${secs}s"
 }
 

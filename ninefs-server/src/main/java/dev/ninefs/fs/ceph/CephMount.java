@@ -52,13 +52,17 @@ final class CephMount implements AutoCloseable {
     /**
      * Creates a client, configures it from {@code options} and mounts {@code options.path()}. Fails with a message
      * that says what is wrong: libcephfs missing, configuration unreadable, cluster unreachable within the timeout,
-     * no such filesystem or path, access refused.
+     * no such filesystem or path, access refused. Runs on a thread with a full-size stack ({@link SetupStack}).
      */
     static CephMount connect(CephOptions options) throws ErrnoException {
         LibCephFs.require();
         if (options.conf() != null && !Files.isReadable(options.conf())) {
             throw new ErrnoException(Errno.ENOENT, "cephfs: cannot read the Ceph configuration " + options.conf());
         }
+        return SetupStack.run("cephfs-connect", () -> connectHere(options));
+    }
+
+    private static CephMount connectHere(CephOptions options) throws ErrnoException {
         MemorySegment cmount = create(options.id());
         try {
             configure(cmount, options);
@@ -277,7 +281,7 @@ final class CephMount implements AutoCloseable {
         } catch (Throwable t) {
             monHost = "?";
         }
-        Thread.ofPlatform().daemon().name("cephfs-mount-" + where).start(() -> {
+        SetupStack.start("cephfs-mount-" + where, () -> {
             int rc;
             try (Arena arena = Arena.ofConfined()) {
                 rc = (int) LibCephFs.MOUNT.invokeExact(cmount, arena.allocateFrom(options.path()));

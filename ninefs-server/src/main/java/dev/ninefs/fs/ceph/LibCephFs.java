@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -170,13 +169,9 @@ final class LibCephFs {
         }
     }
 
-    @SuppressWarnings("restricted") // probed once; the library is never unloaded
+    /** On a thread with a full-size stack: the library's static initialisers overflow a small one (SetupStack). */
     private static Optional<SymbolLookup> load() {
-        try {
-            return Optional.of(SymbolLookup.libraryLookup(SONAME, Arena.global()));
-        } catch (IllegalArgumentException missing) {
-            return Optional.empty();
-        }
+        return SetupStack.loadLibrary(SONAME);
     }
 
     private static String problem() {

@@ -26,6 +26,10 @@
  *       directory: setattr flushes them ({@code ceph_ll_sync_inode}).</li>
  *   <li>After a rename into another directory, the client keeps the source directory's old mtime and link count
  *       until it reads the directory: the source directory is read once.</li>
+ *   <li>Loading libcephfs runs libceph-common's static initialisers, which need more stack than the 512 KiB that
+ *       {@code bin/ninefs} gives Java threads (the JVM died with SIGSEGV in {@code Option::Option}): the library is
+ *       loaded, and clients are created and mounted, on threads with a 16 MiB stack ({@code SetupStack}; the test is
+ *       in {@code CephMountTest}, in a child JVM started with -Xss512k).</li>
  *   <li>{@code ceph_ll_create} needs O_CREAT; {@code ceph_mount} reports a missing path and a missing filesystem
  *       alike (ENOENT): a second mount of "/" tells them apart for the error message.</li>
  * </ul>

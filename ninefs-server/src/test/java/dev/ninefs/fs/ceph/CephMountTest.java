@@ -14,6 +14,7 @@ import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,6 +156,47 @@ class CephMountTest {
             var e = assertThrows(ErrnoException.class, root::remove);
             assertEquals(Errno.EBUSY, e.errno());
             root.close();
+        }
+    }
+
+    /**
+     * bin/ninefs runs the JVM with -Xss512k. Loading libcephfs runs libceph-common's static initialisers, which
+     * overflowed a 512 KiB stack (SIGSEGV in Option::Option): the library is loaded, and clients made, on a thread
+     * with a full-size stack. A fresh JVM, because the library loads once per process.
+     */
+    @Test
+    void aJvmWithSmallThreadStacksLoadsTheLibraryAndMounts() throws Exception {
+        String top = cluster.newDirectory("smallstack", 0);
+        Path launcher = Path.of(System.getProperty("java.home"), "bin", "java");
+        var command = new ProcessBuilder(launcher.toString(), "-Xss512k", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), SmallStackMount.class.getName(),
+                cluster.conf().toString(), cluster.fsName(), top).redirectErrorStream(true);
+        Process child = command.start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish: " + out);
+        assertEquals(0, child.exitValue(), out);
+        assertTrue(out.contains("mounted and created made-with-512k"), out);
+    }
+
+    /** The child of {@link #aJvmWithSmallThreadStacksLoadsTheLibraryAndMounts}: mounts, creates a file, lists it. */
+    static final class SmallStackMount {
+        public static void main(String[] args) throws Exception {
+            var options = new CephOptions(Path.of(args[0]), "admin", null, null, args[1], args[2],
+                    CephOptions.SecurityModel.PASSTHROUGH, Duration.ofSeconds(20), false, 0600, 0700);
+            try (CephFileSystem fs = CephFileSystem.open(options)) {
+                Node root = fs.attach(ROOT);
+                Node.Created created = root.create("made-with-512k", Dotl.O_RDWR, 0644, 0);
+                created.file().close();
+                created.node().close();
+                List<DirEntry> entries = new ArrayList<>();
+                try (OpenFile listing = root.open(Dotl.O_RDONLY)) {
+                    listing.readdir(0, entries::add);
+                }
+                root.close();
+                if (entries.stream().anyMatch(d -> d.name().equals("made-with-512k"))) {
+                    System.out.println("mounted and created made-with-512k");
+                }
+            }
         }
     }
 
