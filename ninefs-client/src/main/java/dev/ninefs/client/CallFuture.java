@@ -5,6 +5,7 @@ import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 import dev.ninefs.protocol.Message;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -88,10 +89,25 @@ final class CallFuture extends CompletableFuture<Message.Response> {
     }
 
     /**
+     * Gives the pooled buffer the reply arrived in back to the connection, after {@link #await} returned and the
+     * data has been copied out: the reply's data must not be touched any more. Does nothing if there is none.
+     */
+    void recycle() {
+        if (call != null && call.pooled != null) {
+            ByteBuffer pooled = call.pooled;
+            call.pooled = null;
+            mux.recycle(pooled);
+        }
+    }
+
+    /**
      * Blocks for the reply. An interrupt flushes the request and fails with EINTR (the interrupt flag is kept);
      * Rlerror fails with ErrnoException carrying its exact number.
      */
     Message.Response await() throws IOException {
+        if (mux != null) {
+            mux.lead(this); // reads the reply in this thread when nobody else is reading
+        }
         try {
             return get();
         } catch (InterruptedException e) {

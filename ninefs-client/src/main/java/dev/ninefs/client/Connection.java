@@ -26,9 +26,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
- * <p>Thread-safe. No platform thread is started: one virtual thread reads replies, one writes requests, and one
- * watches deadlines when there is a timeout. Closing the connection fails every request still waiting with
- * {@link ConnectionClosedException}; it does not clunk fids (the server forgets them with the connection).
+ * <p>Thread-safe. Over a socket, callers write their own requests and a caller waiting for its reply reads it itself
+ * when nobody else is reading; a virtual thread takes over what the socket cannot take at once, and another
+ * reads the replies no caller reads. Over other channels one virtual thread reads and one writes. One
+ * virtual thread watches deadlines when there is a timeout. Closing the connection fails every request still
+ * waiting with {@link ConnectionClosedException}; it does not clunk fids (the server forgets them with the
+ * connection).
  */
 public final class Connection implements AutoCloseable {
     /** The only protocol this library speaks. */
@@ -164,7 +167,7 @@ public final class Connection implements AutoCloseable {
         int fid = fids.allocate();
         Message.Request attach = new Message.Tattach(fid, Message.NOFID, uname, aname, nUname);
         try {
-            Message.Rattach r = (Message.Rattach) send(attach).await();
+            Message.Rattach r = (Message.Rattach) sendAwaited(attach, false).await();
             return new RemoteFile(this, fid, r.qid(), "/", gid);
         } catch (ErrnoException e) {
             throw new ErrnoException(e.code(), "attach " + uname + " to \"" + aname + "\": " + e.getMessage());
@@ -174,6 +177,27 @@ public final class Connection implements AutoCloseable {
     /** Sends one request; the fid bookkeeping of its reply is done by the multiplexer. */
     CallFuture send(Message.Request request) {
         return mux.send(request);
+    }
+
+    /**
+     * Sends a request whose reply the caller {@link CallFuture#await}s at once (and so may read itself); with
+     * {@code pooledReply} a large Rread may come in a pooled buffer (see {@link CallFuture#recycle}).
+     */
+    CallFuture sendAwaited(Message.Request request, boolean pooledReply) {
+        return mux.send(request, pooledReply, true, true);
+    }
+
+    /** Sends a request whose reply may come in a pooled buffer; someone awaits it later, or not at all. */
+    CallFuture sendPooled(Message.Request request) {
+        return mux.send(request, true, false, false);
+    }
+
+    /**
+     * Sends a request of a transfer window: the caller awaits the reply later, and may wait here for room in the
+     * socket (so that the data it lends need not be copied).
+     */
+    CallFuture sendWindowed(Message.Request request) {
+        return mux.send(request, false, false, true);
     }
 
     FidPool fids() {

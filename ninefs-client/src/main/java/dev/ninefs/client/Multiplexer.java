@@ -11,20 +11,18 @@ import dev.ninefs.transport.FrameChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Many requests in flight on one connection. Callers encode their own frames and queue them; one virtual writer
- * thread sends whatever is queued in one gathering write, so a thread that is interrupted never touches the socket
- * (an interrupt closes an interruptible channel for everyone). One virtual reader thread hands each reply to the
- * call waiting under its tag. A third virtual thread, only when there is a timeout, sweeps for overdue calls.
+ * Many requests in flight on one connection. Callers encode their own frames and hand them to the {@link Wire},
+ * which sends them without ever letting an interrupt reach the channel (an interrupt closes an interruptible
+ * channel for everyone); the wire's reader hands each reply to the call waiting under its tag. A virtual thread,
+ * only when there is a timeout, sweeps for overdue calls.
  *
  * <p>Tags: a semaphore admits at most {@code maxInFlight} requests; tags come from a pool twice that size because
  * every flushed request keeps its own tag and needs a second one for its Tflush until the Rflush arrives.
@@ -35,9 +33,13 @@ import java.util.concurrent.locks.LockSupport;
 final class Multiplexer {
     /** Byte offset of tag[2] in a frame: size[4] type[1] tag[2]. */
     private static final int TAG_OFFSET = 5;
-    private static final int WRITE_BATCH = 64;
+    /** Twrite's fields before its data: fid[4] offset[8] count[4], after the header. */
+    private static final int TWRITE_HEAD = Codec.HEADER_SIZE + 16;
+    /** A frame this large is written by its caller even with others in flight: batching would only copy it. */
+    private static final int WRITE_NOW = 64 << 10;
+    /** Lone requests in a row after which callers do their own I/O (see {@link #loneStreak}). */
+    private static final int LONE = 3;
 
-    private final FrameChannel channel;
     private final int msize;
     private final long timeoutNanos;
     private final int maxInFlight;
@@ -45,14 +47,19 @@ final class Multiplexer {
     private final TagPool tags;
     private final AtomicReferenceArray<PendingCall> calls;
     private final FidPool fids;
-    private final LinkedBlockingQueue<ByteBuffer> outbox = new LinkedBlockingQueue<>();
+    private final ReplyPool replyPool;
     private final AtomicReference<IOException> failure = new AtomicReference<>();
-    private final Thread reader;
-    private final Thread writer;
+    /** Calls in the table: requests sent (Tflush included) whose reply has not been dispatched. */
+    private final AtomicInteger due = new AtomicInteger();
+    /**
+     * Requests in a row that were alone in flight when sent. A caller writes and reads for itself only once this
+     * shows a lone caller, not at the lull after each burst of many callers (who do better batched).
+     */
+    private volatile int loneStreak;
+    private final Wire wire;
     private final Thread sweeper;
 
     private Multiplexer(FrameChannel channel, int msize, ClientOptions options, FidPool fids) {
-        this.channel = channel;
         this.msize = msize;
         this.timeoutNanos = options.timeout().toNanos();
         this.maxInFlight = options.maxInFlight();
@@ -60,19 +67,17 @@ final class Multiplexer {
         this.tags = new TagPool(Math.min(0xffff, 2 * maxInFlight));
         this.calls = new AtomicReferenceArray<>(tags.capacity());
         this.fids = fids;
-        String peer = channel.peer();
-        this.reader = Thread.ofVirtual().name("9p-reader " + peer).unstarted(this::readLoop);
-        this.writer = Thread.ofVirtual().name("9p-writer " + peer).unstarted(this::writeLoop);
+        this.replyPool = new ReplyPool(msize);
+        this.wire = Wire.of(channel, this, options.timeout());
         this.sweeper = timeoutNanos > 0
-                ? Thread.ofVirtual().name("9p-timeouts " + peer).unstarted(this::sweepLoop)
+                ? Thread.ofVirtual().name("9p-timeouts " + channel.peer()).unstarted(this::sweepLoop)
                 : null;
     }
 
     /** Starts serving a channel on which Tversion has been negotiated already. */
     static Multiplexer start(FrameChannel channel, int msize, ClientOptions options, FidPool fids) {
         Multiplexer mux = new Multiplexer(channel, msize, options, fids);
-        mux.reader.start();
-        mux.writer.start();
+        mux.wire.start();
         if (mux.sweeper != null) {
             mux.sweeper.start();
         }
@@ -85,20 +90,32 @@ final class Multiplexer {
      * fate of a fid the request creates or ends belongs to the multiplexer.
      */
     CallFuture send(Message.Request request) {
+        return send(request, false, false, false);
+    }
+
+    /**
+     * Like {@link #send(Message.Request)}. With {@code pooledReply}, a large Rread may arrive in a pooled buffer,
+     * which the caller gives back with {@link CallFuture#recycle} once it has copied the data out (or never). With
+     * {@code awaited}, the caller promises to {@link CallFuture#await} the reply at once, so it may read the reply
+     * itself instead of waking the wire's reader for it. With {@code mayWait}, the caller blocks for the reply
+     * anyway, so it may wait here for room in the socket rather than have the data it lends copied.
+     */
+    CallFuture send(Message.Request request, boolean pooledReply, boolean awaited, boolean mayWait) {
         IOException dead = failure.get();
         if (dead != null) {
             return unsent(request, dead);
         }
         // Encoded with a placeholder tag before a tag is held, which also validates the request.
-        ByteBuffer frame;
+        ByteBuffer[] frame;
         try {
-            frame = encode(0, request);
+            frame = encodeFrame(request);
         } catch (RuntimeException e) {
             return unsent(request, new ErrnoException(Errno.EINVAL, name(request) + ": " + e.getMessage(), e));
         }
-        if (frame.remaining() > msize) {
+        long size = frame[0].remaining() + (frame.length > 1 ? frame[1].remaining() : 0);
+        if (size > msize) {
             return unsent(request, new ErrnoException(Errno.EMSGSIZE,
-                    name(request) + " takes " + frame.remaining() + " bytes, more than msize " + msize));
+                    name(request) + " takes " + size + " bytes, more than msize " + msize));
         }
         long start = System.nanoTime();
         try {
@@ -123,9 +140,14 @@ final class Multiplexer {
             throw new IllegalStateException("tag pool exhausted although a permit was held");
         }
         PendingCall call = new PendingCall(this, tag, request, start + timeoutNanos, timeoutNanos > 0, null, true);
+        call.pooledReply = pooledReply;
+        boolean alone = lone(due.incrementAndGet() == 1);
         calls.set(tag, call);
-        frame.putShort(TAG_OFFSET, (short) tag);
-        outbox.add(frame);
+        frame[0].putShort(TAG_OFFSET, (short) tag);
+        wire.send(frame, frame.length > 1, alone || size >= WRITE_NOW, mayWait);
+        if (!awaited) {
+            wire.replyDue();
+        }
         dead = failure.get();
         if (dead != null) { // raced with fail(), which may have swept the table before the call was in it
             call.future.completeExceptionally(dead);
@@ -164,6 +186,7 @@ final class Multiplexer {
         if (failure.get() != null) {
             return;
         }
+        wire.wakeLeader(); // the caller may be reading replies itself: it has its answer now
         int flushTag = tags.allocate();
         if (flushTag < 0) {
             fail(new ConnectionClosedException("no tag left to flush tag " + call.tag));
@@ -171,8 +194,34 @@ final class Multiplexer {
         }
         Message.Tflush tflush = new Message.Tflush(call.tag);
         PendingCall flush = new PendingCall(this, flushTag, tflush, 0, false, call, false);
+        due.incrementAndGet();
         calls.set(flushTag, flush);
-        outbox.add(encode(flushTag, tflush));
+        wire.send(new ByteBuffer[] {encode(flushTag, tflush)}, false, false, false);
+        wire.replyDue();
+    }
+
+    /**
+     * Reads replies in the calling thread until {@code reply} completes, if it is the only request in flight (a
+     * lone round trip then costs one wake-up) and the wire allows. With others in flight the wire's reader reads,
+     * one read for a burst of replies.
+     */
+    void lead(CallFuture reply) {
+        if (due.get() <= 1 && loneStreak >= LONE) {
+            wire.lead(reply);
+        } else {
+            wire.replyDue();
+        }
+    }
+
+    private boolean lone(boolean aloneNow) {
+        int streak = loneStreak; // racy on purpose: a hint, and a lost update only delays the switch
+        loneStreak = aloneNow ? Math.min(streak + 1, LONE) : 0;
+        return aloneNow && streak + 1 >= LONE;
+    }
+
+    /** Whether some request still waits for its reply (a reader is needed). */
+    boolean repliesDue() {
+        return due.get() > 0;
     }
 
     int msize() {
@@ -192,12 +241,7 @@ final class Multiplexer {
         if (!failure.compareAndSet(null, cause)) {
             return;
         }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Closing is all we wanted; the cause already says why.
-        }
-        writer.interrupt();
+        wire.close();
         if (sweeper != null) {
             sweeper.interrupt();
         }
@@ -211,27 +255,28 @@ final class Multiplexer {
         permits.release(ClientOptions.MAX_IN_FLIGHT + 1);
     }
 
-    // ---- reader ---------------------------------------------------------------------------------------------
+    // ---- replies (called by the wire's reader) ---------------------------------------------------------------
 
-    private void readLoop() {
-        try {
-            while (true) {
-                ByteBuffer frame = channel.readFrame(msize);
-                if (frame == null) {
-                    fail(new ConnectionClosedException("server " + channel.peer() + " closed the connection"));
-                    return;
-                }
-                dispatch(Codec.decode(frame));
-            }
-        } catch (ProtocolException e) {
-            fail(new ConnectionClosedException(
-                    "closed the connection: server " + channel.peer() + " broke the protocol: " + e.getMessage(), e));
-        } catch (IOException | RuntimeException e) {
-            fail(new ConnectionClosedException("connection to " + channel.peer() + " failed: " + e, e));
-        }
+    static ConnectionClosedException brokeProtocol(String peer, ProtocolException e) {
+        return new ConnectionClosedException(
+                "closed the connection: server " + peer + " broke the protocol: " + e.getMessage(), e);
     }
 
-    private void dispatch(Frame frame) throws ProtocolException {
+    /**
+     * A pooled buffer of at least {@code size} bytes for the reply arriving under {@code tag}, or null for a
+     * buffer of its own: pooled only for a large Rread whose caller gives the buffer back.
+     */
+    ByteBuffer replyBuffer(int tag, int type, int size) {
+        PendingCall call = tag < calls.length() ? calls.get(tag) : null;
+        return call != null && call.pooledReply && type == Message.RREAD ? replyPool.take() : null;
+    }
+
+    void recycle(ByteBuffer pooled) {
+        replyPool.give(pooled);
+    }
+
+    /** Hands a reply to its call; {@code pooled} is the pooled buffer it arrived in, if any. */
+    void dispatch(Frame frame, ByteBuffer pooled) throws ProtocolException {
         int tag = frame.tag();
         Message message = frame.message();
         if (!(message instanceof Message.Response reply)) {
@@ -256,16 +301,25 @@ final class Multiplexer {
             free(call);
             settle(call.request, reply);
             if (reply instanceof Message.Rlerror e) {
+                recycleIf(pooled);
                 call.future.completeExceptionally(errnoException(call.request, e.ecode()));
             } else {
+                call.pooled = pooled;
                 call.future.complete(reply);
             }
         } else if (call.lateReply == null) {
+            recycleIf(pooled);
             // Flushed, but it completed first: the caller has its error already; only the fid bookkeeping remains.
             call.lateReply = reply;
             settleLate(call.request, reply);
         } else {
             throw new ProtocolException("second reply for tag " + tag + " before its Rflush", tag, reply.type());
+        }
+    }
+
+    private void recycleIf(ByteBuffer pooled) {
+        if (pooled != null) {
+            replyPool.give(pooled);
         }
     }
 
@@ -279,6 +333,7 @@ final class Multiplexer {
     }
 
     private void free(PendingCall call) {
+        due.decrementAndGet();
         calls.set(call.tag, null);
         tags.release(call.tag);
         if (call.holdsPermit) {
@@ -338,26 +393,7 @@ final class Multiplexer {
         Thread.ofVirtual().name("9p-clunk " + fid).start(() -> send(new Message.Tclunk(fid)));
     }
 
-    // ---- writer and sweeper ---------------------------------------------------------------------------------
-
-    private void writeLoop() {
-        List<ByteBuffer> batch = new ArrayList<>(WRITE_BATCH);
-        try {
-            while (true) {
-                batch.add(outbox.take());
-                // Callers that are ready to run queue their requests first, so that one write carries them all (the
-                // server then reads them in one system call too); with nothing else to run this returns at once.
-                Thread.yield();
-                outbox.drainTo(batch, WRITE_BATCH - 1);
-                channel.write(batch.toArray(ByteBuffer[]::new));
-                batch.clear();
-            }
-        } catch (InterruptedException e) {
-            // fail() interrupts us once the connection is closed.
-        } catch (IOException | RuntimeException e) {
-            fail(new ConnectionClosedException("writing to " + channel.peer() + " failed: " + e, e));
-        }
-    }
+    // ---- sweeper ------------------------------------------------------------------------------------------
 
     private void sweepLoop() {
         // Deadlines are checked a few times per timeout: cheaper than a timer task per request.
@@ -375,6 +411,19 @@ final class Multiplexer {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
+
+    /**
+     * The frame of {@code request} with tag 0: one buffer, or for a Twrite its header and then the caller's data
+     * itself (a gathering write sends both, so that file data is not copied into a frame).
+     */
+    private static ByteBuffer[] encodeFrame(Message.Request request) {
+        if (request instanceof Message.Twrite w) {
+            ByteBuffer head = ByteBuffer.allocate(TWRITE_HEAD).order(ByteOrder.LITTLE_ENDIAN);
+            Codec.encodeWithoutPayload(0, w, head);
+            return new ByteBuffer[] {head.flip(), w.data().duplicate()};
+        }
+        return new ByteBuffer[] {encode(0, request)};
+    }
 
     static ByteBuffer encode(int tag, Message message) {
         ByteBuffer frame = ByteBuffer.allocate(Codec.encodedSize(message)).order(ByteOrder.LITTLE_ENDIAN);

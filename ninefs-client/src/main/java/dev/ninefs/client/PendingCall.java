@@ -2,6 +2,7 @@
 package dev.ninefs.client;
 
 import dev.ninefs.protocol.Message;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +29,10 @@ final class PendingCall {
     private final AtomicInteger state = new AtomicInteger(IN_FLIGHT);
     /** Written and read by the reader thread only. */
     Message.Response lateReply;
+    /** Whether a large Rread may arrive in a pooled buffer (the caller recycles it); set before sending. */
+    boolean pooledReply;
+    /** The pooled buffer the reply arrived in; written before the future completes, which publishes it. */
+    ByteBuffer pooled;
 
     PendingCall(Multiplexer mux, int tag, Message.Request request, long deadline, boolean hasDeadline,
             PendingCall flushed, boolean holdsPermit) {

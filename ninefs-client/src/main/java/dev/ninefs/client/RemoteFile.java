@@ -136,8 +136,8 @@ public final class RemoteFile implements AutoCloseable {
     public RemoteFile create(String name, int flags, int mode, int gid) throws IOException {
         RemoteFile file = duplicate();
         try {
-            Message.Rlcreate r = (Message.Rlcreate) conn.send(new Message.Tlcreate(file.fid, name, flags, mode, gid))
-                    .await();
+            Message.Tlcreate request = new Message.Tlcreate(file.fid, name, flags, mode, gid);
+            Message.Rlcreate r = (Message.Rlcreate) conn.sendAwaited(request, false).await();
             RemoteFile created = new RemoteFile(conn, file.fid, r.qid(), child(name), this.gid);
             created.iounit = r.iounit();
             file.closed.set(true); // the fid lives on in the new handle
@@ -178,12 +178,24 @@ public final class RemoteFile implements AutoCloseable {
         return conn.send(new Message.Tread(fid, offset, Math.min(count, maxReadSize())));
     }
 
+    /** A Tread whose reply the caller copies out and then recycles ({@link CallFuture#recycle}). */
+    CallFuture sendPooledRead(long offset, int count) {
+        return conn.sendPooled(new Message.Tread(fid, offset, Math.min(count, maxReadSize())));
+    }
+
     /** One Tread into {@code dst} (as much as fits, up to {@link #maxReadSize}); returns the count, 0 at EOF. */
     public int read(long offset, ByteBuffer dst) throws IOException {
-        ByteBuffer data = call(new Message.Tread(fid, offset, Math.min(dst.remaining(), maxReadSize())),
-                Message.Rread.class).data();
+        CallFuture reply = conn.sendAwaited(new Message.Tread(fid, offset, Math.min(dst.remaining(), maxReadSize())),
+                true);
+        ByteBuffer data = ((Message.Rread) await(reply)).data();
         int n = data.remaining();
+        if (n > dst.remaining()) {
+            reply.recycle();
+            throw new ErrnoException(Errno.EIO, path + ": server returned " + n + " bytes for a read of "
+                    + dst.remaining());
+        }
         dst.put(data);
+        reply.recycle();
         return n;
     }
 
@@ -206,13 +218,21 @@ public final class RemoteFile implements AutoCloseable {
     }
 
     CallFuture sendWrite(long offset, ByteBuffer src) {
-        ByteBuffer data = src.slice(src.position(), Math.min(src.remaining(), maxWriteSize()));
-        return conn.send(new Message.Twrite(fid, offset, data));
+        return conn.send(twrite(offset, src));
+    }
+
+    /** A Twrite of a transfer window, whose caller blocks for the reply later (see Connection#sendWindowed). */
+    CallFuture sendWindowedWrite(long offset, ByteBuffer src) {
+        return conn.sendWindowed(twrite(offset, src));
+    }
+
+    private Message.Twrite twrite(long offset, ByteBuffer src) {
+        return new Message.Twrite(fid, offset, src.slice(src.position(), Math.min(src.remaining(), maxWriteSize())));
     }
 
     /** One Twrite from {@code src}, which advances by the count written; returns the count. */
     public int write(long offset, ByteBuffer src) throws IOException {
-        int n = ((Message.Rwrite) await(sendWrite(offset, src))).count();
+        int n = ((Message.Rwrite) await(conn.sendAwaited(twrite(offset, src), false))).count();
         if (n < 0 || n > src.remaining()) {
             throw new ErrnoException(Errno.EIO, path + ": server says it wrote " + n + " bytes of "
                     + src.remaining());
@@ -451,7 +471,7 @@ public final class RemoteFile implements AutoCloseable {
     }
 
     <R extends Message.Response> R call(Message.Request request, Class<R> type) throws IOException {
-        return type.cast(await(conn.send(request)));
+        return type.cast(await(conn.sendAwaited(request, false)));
     }
 
     Message.Response await(CallFuture future) throws IOException {

@@ -34,17 +34,19 @@ final class Transfers {
         while (done < len) {
             while (window.size() < WINDOW && asked < len) {
                 int n = Math.min(max, len - asked);
-                window.add(new Chunk(file.sendRead(offset + asked, n), asked, n));
+                window.add(new Chunk(file.sendPooledRead(offset + asked, n), asked, n));
                 asked += n;
             }
             Chunk chunk = window.poll();
             ByteBuffer data = ((Message.Rread) chunk.reply().await()).data();
             int got = data.remaining();
             if (got > chunk.count()) {
+                chunk.reply().recycle();
                 throw new ErrnoException(Errno.EIO, "server returned " + got + " bytes for a read of "
                         + chunk.count());
             }
             data.get(b, off + chunk.position(), got);
+            chunk.reply().recycle();
             done = chunk.position() + got;
             if (got < chunk.count()) {
                 window.clear(); // their replies still come and are dropped; their offsets are read again
@@ -67,7 +69,7 @@ final class Transfers {
         while (asked < len || !window.isEmpty()) {
             while (window.size() < WINDOW && asked < len) {
                 int n = Math.min(max, len - asked);
-                window.add(new Chunk(file.sendWrite(offset + asked, src.slice(base + asked, n)), asked, n));
+                window.add(new Chunk(file.sendWindowedWrite(offset + asked, src.slice(base + asked, n)), asked, n));
                 asked += n;
             }
             Chunk chunk = window.poll();
@@ -81,7 +83,7 @@ final class Transfers {
                 }
                 position += written;
                 rest -= written;
-                written = ((Message.Rwrite) file.sendWrite(offset + position, src.slice(base + position, rest))
+                written = ((Message.Rwrite) file.sendWindowedWrite(offset + position, src.slice(base + position, rest))
                         .await()).count();
             }
         }

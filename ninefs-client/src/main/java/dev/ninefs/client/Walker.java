@@ -46,7 +46,7 @@ final class Walker {
             List<String> chunk = chunk(names, start);
             Message.Rwalk reply;
             try {
-                reply = (Message.Rwalk) conn.send(new Message.Twalk(source, newfid, chunk)).await();
+                reply = (Message.Rwalk) conn.sendAwaited(new Message.Twalk(source, newfid, chunk), false).await();
             } catch (IOException | RuntimeException e) {
                 if (source == newfid) { // an in-place walk failed: newfid still stands where the last one left it
                     clunk(newfid);
@@ -106,7 +106,7 @@ final class Walker {
             return;
         }
         try {
-            conn.send(new Message.Tclunk(fid)).await();
+            conn.sendAwaited(new Message.Tclunk(fid), false).await();
         } catch (IOException ignored) {
             // The number comes back with whatever reply arrives; a server that never made the fid says EBADF.
         }

@@ -45,8 +45,8 @@ final class Xattrs {
     private static byte[] read(RemoteFile file, String name, long limit) throws IOException {
         Connection conn = file.connection();
         int newfid = conn.fids().allocate();
-        long size = ((Message.Rxattrwalk) file.await(conn.send(new Message.Txattrwalk(file.fid(), newfid, name))))
-                .size();
+        Message.Txattrwalk walk = new Message.Txattrwalk(file.fid(), newfid, name);
+        long size = ((Message.Rxattrwalk) file.await(conn.sendAwaited(walk, false))).size();
         try (RemoteFile attr = file.adopt(newfid, file.qid(), file.path() + " [xattr " + name + "]")) {
             if (size < 0 || size > limit) {
                 throw new ErrnoException(Errno.E2BIG, attr.path() + ": server announces " + Long.toUnsignedString(size)

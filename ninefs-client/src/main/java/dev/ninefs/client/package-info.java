@@ -18,8 +18,10 @@
  * broken, or that the server broke the protocol on is a {@link dev.ninefs.client.ConnectionClosedException} for
  * every call waiting on it and every later one.
  *
- * <p>Buffers: a buffer passed to a write is copied before the call returns. A buffer a read returns
- * ({@link dev.ninefs.client.RemoteFile#readAsync}) is a slice of that reply's own frame, allocated for it alone:
- * the caller may keep it.
+ * <p>Buffers: a buffer passed to a write may be reused once the call returns: its bytes have been sent, or copied
+ * if they had to wait (they are not copied into a frame otherwise: header and data leave in one gathering write). A
+ * buffer a read returns ({@link dev.ninefs.client.RemoteFile#readAsync}) is a slice of that reply's own frame,
+ * allocated for it alone: the caller may keep it. Reads into the caller's memory ({@code read}, {@code readFully})
+ * receive large replies in pooled direct buffers of the connection and copy them out once.
  */
 package dev.ninefs.client;

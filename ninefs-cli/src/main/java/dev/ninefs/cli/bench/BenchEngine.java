@@ -89,8 +89,9 @@ final class BenchEngine {
             }
         }
         List<Thread> threads = new ArrayList<>();
+        Thread.Builder builder = laneThreads(total);
         for (Lane lane : lanes) {
-            threads.add(Thread.ofVirtual().name("bench-lane").start(lane));
+            threads.add(builder.name("bench-lane").start(lane));
         }
         say("warming up for " + human(options.warmup()) + ", then measuring for " + human(options.duration()));
         finished.await(options.warmup().toNanos(), TimeUnit.NANOSECONDS);
@@ -118,6 +119,17 @@ final class BenchEngine {
         }
         return new BenchResult(options, roots.getFirst().connection().msize(), end - start, all, bytes,
                 errors.kinds(), dead, cpu, selfCpu);
+    }
+
+    /**
+     * Platform threads while there are no more lanes than processors: a lone lane then reads its own reply with
+     * the client library and sleeps in the kernel meanwhile, one wake-up per round trip as a plain ping-pong, where
+     * a virtual lane also wakes the JDK's poller and a carrier thread (at 1x1 the generator did twice the round
+     * trips, issue 7). Virtual threads beyond: lanes then share the connection's reader, and many virtual lanes
+     * are cheaper to wake than as many platform threads.
+     */
+    static Thread.Builder laneThreads(int lanes) {
+        return lanes <= Runtime.getRuntime().availableProcessors() ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
     }
 
     /**

@@ -165,7 +165,8 @@ sealed interface Operation extends AutoCloseable
         Write(RemoteFile file, Offsets offsets) {
             this.file = file;
             this.offsets = offsets;
-            this.block = ByteBuffer.allocate(offsets.blockSize());
+            // Direct: the socket sends it without the JDK's copy into a temporary direct buffer.
+            this.block = ByteBuffer.allocateDirect(offsets.blockSize());
             for (int i = 0; i < block.capacity(); i++) {
                 block.put(i, (byte) (i * 13 + 1));
             }
