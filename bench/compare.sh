@@ -65,6 +65,7 @@ matrix=(
     "read 1M 1x1|MB|-w read -b 1M -c 1 -d 1 --msize 1M"
     "write 1M 1x1|MB|-w write -b 1M -c 1 -d 1 --msize 1M"
     "create 1x1|ops|-w create -c 1 -d 1"
+    "create 4x16|ops|-w create -c 4 -d 16"
     "readdir 10k 1x1|ops|-w readdir --entries 10000 -c 1 -d 1"
     "mixed 4x16|ops|-w mixed -b 4k -c 4 -d 16"
 )

@@ -368,9 +368,23 @@ final class FrameEncoder {
     }
 
     private static void str(ByteBuffer out, String s) {
-        if (s.isEmpty()) {
-            out.putShort((short) 0);
-            return;
+        // ASCII, by far the usual case (every name of a large listing goes through here): straight into the
+        // frame, without the byte[] that getBytes makes.
+        int n = s.length();
+        int at = out.position();
+        if (out.remaining() >= 2 + n) {
+            int i = 0;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                out.put(at + 2 + i, (byte) c);
+            }
+            if (i == n) {
+                out.putShort(at, (short) n).position(at + 2 + n);
+                return;
+            }
         }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.putShort((short) bytes.length).put(bytes);

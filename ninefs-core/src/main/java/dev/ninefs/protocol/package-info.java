@@ -9,7 +9,10 @@
  *   <li><b>Who allocates a frame.</b> The reader of a connection: {@code FrameChannel.readFrame} (or a
  *       {@code FrameAssembler}) allocates one buffer per incoming frame, after checking the size field against the
  *       negotiated msize, and hands it to its caller. From then on the caller owns it; the transport never touches
- *       it again and never reuses it.</li>
+ *       it again. One exception: a large Twrite comes in a pooled direct buffer
+ *       ({@code dev.ninefs.transport.FrameBuffers}), which whoever consumes the Twrite gives back with
+ *       {@code FrameBuffers.give(data)} once nothing reads it any more (the server: right after the backend's
+ *       write). Only then is it reused; one never given back is reclaimed by the garbage collector.</li>
  *   <li><b>What a decoded message keeps.</b> {@link dev.ninefs.protocol.Codec#decode} copies every scalar and
  *       string out of the frame, but {@code Twrite.data} and {@code Rread.data} are slices of the frame: they share
  *       its memory, no copy. They are valid as long as the frame is, so the frame must not be reused or
@@ -29,7 +32,8 @@
  *       request handler) is the hand-off, no sharing. Decoded messages are immutable records and may be shared,
  *       but their payload slices have their own position and limit, so give each reader a duplicate.</li>
  * </ol>
- * No buffer pool: one allocation per frame is cheap next to a system call, and a pool would make rule 2 a
- * reference count. Add one only when a benchmark shows it pays.
+ * No other buffer pool: one heap allocation per small frame is cheap next to a system call. The Twrite pool pays
+ * for large writes (a 1 MiB heap frame cost a zeroed allocation and two copies) and needs no reference count,
+ * because exactly one consumer holds a Twrite.
  */
 package dev.ninefs.protocol;

@@ -2,6 +2,7 @@
 package dev.ninefs.transport;
 
 import dev.ninefs.protocol.FrameHeader;
+import dev.ninefs.protocol.Message;
 import dev.ninefs.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
@@ -13,8 +14,11 @@ import java.nio.ByteOrder;
  * transport can use it directly.
  *
  * <p>The size field is checked against the current maximum as soon as its 4 bytes are in, before the frame's
- * buffer is allocated. Each frame gets its own heap buffer, owned by the caller once returned (position 0, limit =
- * size). After a {@link ProtocolException} the stream is out of step: discard the assembler and the connection.
+ * buffer is allocated; the buffer is allocated once the type byte is in too. Each frame gets its own buffer, owned by
+ * the caller once returned (position 0, limit = size): a heap buffer, except a large Twrite, which gets a pooled
+ * direct one from {@link FrameBuffers} (within this connection's share) that its consumer gives back with
+ * {@link FrameBuffers#give}. After a {@link ProtocolException} the stream is out of step: discard the assembler and
+ * the connection.
  *
  * <p>Not thread-safe: one reader feeds it.
  */
@@ -23,7 +27,10 @@ public final class FrameAssembler {
     /** The size field while its bytes trickle in, little-endian, {@link #headerBytes} of them so far. */
     private int header;
     private int headerBytes;
-    /** The frame being filled once its size is known; null between frames. */
+    /** The checked size, once its 4 bytes are in. */
+    private int size;
+    private final FrameBuffers.Share share = new FrameBuffers.Share();
+    /** The frame being filled once its size and type are known; null between frames. */
     private ByteBuffer frame;
 
     public FrameAssembler(int maxSize) {
@@ -54,9 +61,14 @@ public final class FrameAssembler {
                     return null;
                 }
                 header |= (in.get() & 0xff) << (8 * headerBytes++);
+                if (headerBytes == FrameHeader.SIZE_LENGTH) {
+                    size = FrameHeader.checkSize(Integer.toUnsignedLong(header), maxSize);
+                }
             }
-            int size = FrameHeader.checkSize(Integer.toUnsignedLong(header), maxSize);
-            frame = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN).putInt(header).order(ByteOrder.BIG_ENDIAN);
+            if (!in.hasRemaining()) {
+                return null;
+            }
+            frame = allocate(size, in.get() & 0xff);
         }
         int n = Math.min(in.remaining(), frame.remaining());
         frame.put(frame.position(), in, in.position(), n);
@@ -72,10 +84,24 @@ public final class FrameAssembler {
         return whole;
     }
 
+    /** The frame's buffer with size[4] type[1] in place. */
+    private ByteBuffer allocate(int size, int type) {
+        ByteBuffer b = type == Message.TWRITE ? share.take(size) : null;
+        if (b == null) {
+            b = ByteBuffer.allocate(size);
+        }
+        return b.order(ByteOrder.LITTLE_ENDIAN).putInt(header).order(ByteOrder.BIG_ENDIAN).put((byte) type);
+    }
+
+    /** Pooled frames of this assembler not given back yet (for tests). */
+    int lent() {
+        return share.lent();
+    }
+
     /**
      * The incomplete frame's buffer, positioned where the next byte goes, so that a blocking reader can read a large
-     * remainder straight into it instead of through its own buffer; null between frames or before the size is
-     * known. After filling it, call {@link #next} (with an empty buffer if need be) to take the frame.
+     * remainder straight into it instead of through its own buffer; null between frames or before the size and
+     * type are known. After filling it, call {@link #next} (with an empty buffer if need be) to take the frame.
      */
     public ByteBuffer partialFrame() {
         return frame;

@@ -4,6 +4,7 @@ package dev.ninefs.transport;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /**
  * A bidirectional stream of 9P frames over one connection (TCP, Unix socket, a pair of fds...). One thread
@@ -22,9 +23,29 @@ public interface FrameChannel extends Closeable {
      */
     ByteBuffer readFrame(int maxSize) throws IOException;
 
+    /**
+     * Whether bytes after the last frame {@link #readFrame} returned have been received already, so that the next
+     * call will not wait for the peer: a client that pipelines its requests. Channels that cannot tell say true.
+     * Called by the reading thread.
+     */
+    default boolean inputWaiting() {
+        return true;
+    }
+
     /** Writes the buffers' remaining bytes, in order, as one unit. Safe to call from many threads. */
     void write(ByteBuffer... buffers) throws IOException;
 
     /** Who is on the other end, for logs: "tcp 127.0.0.1:40112", "unix", "fd 0/1". */
     String peer();
+
+    /**
+     * The socket under this channel, for a peer that does its own (non-blocking) I/O on it from now on: the 9P
+     * client lets its callers write their own requests, which only a non-blocking socket makes safe against
+     * interrupts. Null when there is no socket (file descriptors, test doubles) or when bytes read from it are
+     * still buffered here. After a non-null answer, use neither {@link #readFrame} nor {@link #write} again;
+     * {@link #close} still closes the socket.
+     */
+    default SocketChannel detachSocket() {
+        return null;
+    }
 }

@@ -112,7 +112,7 @@ final class SocketListener implements Listener {
             return null; // closed, possibly by another thread while we waited
         }
         try {
-            return StreamFrameChannel.of(socket);
+            return ReadAheadChannel.of(socket);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

@@ -20,8 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link SocketChannel} either way) and inherited file descriptors (a pair of channels on them).
  *
  * <p>Reading goes through a small direct buffer, so that many small pipelined requests cost one system call, and
- * a large frame's remainder is read straight into the frame. Writing takes a lock around a gathering write, so
- * concurrent writers never interleave and a header and its payload leave in one {@code writev}.
+ * a large frame's remainder is read straight into the frame (for a large Twrite a pooled direct buffer, see
+ * {@link FrameBuffers}, so the bytes are copied once, by the kernel). Writing takes a lock around a gathering
+ * write, so concurrent writers never interleave and a header and its payload leave in one {@code writev}.
  *
  * <p>After {@link #readFrame} throws a {@link ProtocolException} the stream is out of step: close the channel.
  * Closing it while another thread waits in {@link #readFrame} between frames makes that call return null.
@@ -33,6 +34,8 @@ public final class StreamFrameChannel implements FrameChannel {
     private final ReadableByteChannel in;
     private final GatheringByteChannel out;
     private final Closeable closer;
+    /** The socket when there is one, for {@link #detachSocket}; null over file descriptors. */
+    private final SocketChannel socket;
     private final String peer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER).flip();
@@ -43,6 +46,7 @@ public final class StreamFrameChannel implements FrameChannel {
         this.in = in;
         this.out = out;
         this.closer = closer;
+        this.socket = in instanceof SocketChannel s && out == s ? s : null;
         this.peer = peer;
     }
 
@@ -137,6 +141,11 @@ public final class StreamFrameChannel implements FrameChannel {
     @Override
     public String peer() {
         return peer;
+    }
+
+    @Override
+    public SocketChannel detachSocket() {
+        return readBuffer.hasRemaining() || assembler.inFrame() ? null : socket;
     }
 
     @Override

@@ -18,6 +18,17 @@ public interface FileSystem extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether getattr, walk, close and read/write of an open file always return in a short, bounded time: they touch
+     * memory or a local disk, and never wait on the network, on a peer (a pipe) or on a lock another client holds.
+     * The server may then run such a request on the connection's reader thread when nothing else is in flight on
+     * that connection, which saves two thread hand-offs per request; meanwhile that connection reads nothing (a
+     * Tflush for it waits until it is done). Default false. A decorator that may block must not forward it.
+     */
+    default boolean quickCalls() {
+        return false;
+    }
+
     /** Releases what the export holds. Called once, after every node is closed. */
     @Override
     default void close() {}

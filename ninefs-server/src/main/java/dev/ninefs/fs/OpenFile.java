@@ -16,7 +16,9 @@ public interface OpenFile extends AutoCloseable {
 
     /**
      * Writes {@code src}'s remaining bytes at {@code offset} (at the end of file when opened with O_APPEND),
-     * advancing its position. Returns the bytes written. EBADF if not open for writing, ENOSPC, EFBIG.
+     * advancing its position. Returns the bytes written. EBADF if not open for writing, ENOSPC, EFBIG. {@code src}
+     * is valid during the call only (it may be pooled memory, reused once the call returns): a backend that needs
+     * the bytes later copies them.
      */
     int write(long offset, ByteBuffer src) throws ErrnoException;
 

@@ -59,6 +59,12 @@ final class ForbidQidMapper implements QidMapper {
         return new Qid(QidMapper.qidType(id.mode()), QidMapper.qidVersion(id), id.ino());
     }
 
+    /** {@link #entry} is the listing's (device, inode): no lookup. */
+    @Override
+    public boolean entryFromListing() {
+        return true;
+    }
+
     @Override
     public String toString() {
         return "multidevs=forbid";

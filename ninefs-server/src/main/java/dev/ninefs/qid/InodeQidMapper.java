@@ -18,6 +18,12 @@ final class InodeQidMapper implements QidMapper {
         return new Qid(QidMapper.qidType(id.mode()), QidMapper.qidVersion(id), id.ino());
     }
 
+    /** {@link #entry} is the listing's (device, inode): no lookup. */
+    @Override
+    public boolean entryFromListing() {
+        return true;
+    }
+
     @Override
     public String toString() {
         return "inodes";

@@ -39,6 +39,15 @@ public interface QidMapper {
         return qid(listed(e));
     }
 
+    /**
+     * Whether {@link #entry} reads the {@link DirEntry} alone, never {@code dir}: then the server may call it while
+     * the backend is still listing, instead of keeping every entry until the listing ends. False unless a mapper
+     * says so; one that overrides {@code entry} to ask the backend must not.
+     */
+    default boolean entryFromListing() {
+        return false;
+    }
+
     /** qid.path = ino, ignoring the device: right for an export on one device. */
     static QidMapper inodes() {
         return InodeQidMapper.INSTANCE;

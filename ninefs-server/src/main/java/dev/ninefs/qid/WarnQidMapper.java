@@ -30,13 +30,26 @@ final class WarnQidMapper implements QidMapper {
 
     @Override
     public Qid qid(FileId id) {
-        if (root.isOther(id.dev()) && !warned.get() && warned.compareAndSet(false, true)) {
+        if (root.isOther(id.dev()) && !warned.get()) {
+            warnOnce(id);
+        }
+        return new Qid(QidMapper.qidType(id.mode()), QidMapper.qidVersion(id), id.ino());
+    }
+
+    /** Out of line, so that {@link #qid}, called for every entry of a listing, stays small enough to inline. */
+    private void warnOnce(FileId id) {
+        if (warned.compareAndSet(false, true)) {
             log.log(Level.WARNING, "export ''{0}'' spans several devices: found {1} besides the root''s {2}. Inode "
                     + "numbers of two devices may be equal, which confuses tar, rsync, git, Samba and find -samefile "
                     + "on the client; add multidevs=remap to the export for unique inode numbers (or multidevs=forbid "
                     + "to refuse files on other devices)", export, RootDevice.name(id.dev()), RootDevice.name(root.dev()));
         }
-        return new Qid(QidMapper.qidType(id.mode()), QidMapper.qidVersion(id), id.ino());
+    }
+
+    /** {@link #entry} is the listing's (device, inode): no lookup. */
+    @Override
+    public boolean entryFromListing() {
+        return true;
     }
 
     @Override

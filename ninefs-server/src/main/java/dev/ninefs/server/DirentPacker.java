@@ -15,56 +15,93 @@ import java.util.List;
 
 /**
  * Fills one Rreaddir: takes whole entries while they fit in the client's count, refuses the first that does not.
- * The entries' qids are made after the listing, outside the backend's readdir (a qid policy may look each entry up).
+ *
+ * <p>Qids: when the mapper needs only the listing ({@link QidMapper#entryFromListing}, the usual case) each entry
+ * becomes its {@link Dirent} as it arrives, so a large listing keeps one object per entry, not two. Otherwise the
+ * qids are made after the listing, outside the backend's readdir (the policy looks each entry up).
  */
 final class DirentPacker implements DirSink {
     /** qid[13] offset[8] type[1] and the name's length[2]. */
     private static final int FIXED = Qid.SIZE + 8 + 1 + 2;
+    /** Entries the lists start with: a large listing grows them a few times, a small one wastes little. */
+    private static final int INITIAL = 256;
 
     private final int capacity;
-    private final List<DirEntry> entries = new ArrayList<>();
+    private final QidMapper qids;
+    private final Node dir;
+    private final boolean early;
+    /** The entries waiting for their qids (not early). */
+    private final List<DirEntry> entries;
+    private final List<Dirent> dirents;
+    /** Early: why the entry that ended the listing got no qid. */
+    private ErrnoException noQid;
     private int used;
     private boolean refused;
 
-    DirentPacker(int capacity) {
+    /** A packer for {@code capacity} bytes of entries of {@code dir}, whose qids {@code qids} gives. */
+    DirentPacker(int capacity, QidMapper qids, Node dir) {
         this.capacity = capacity;
+        this.qids = qids;
+        this.dir = dir;
+        this.early = qids.entryFromListing();
+        int initial = Math.min(INITIAL, capacity / FIXED + 1);
+        this.entries = early ? List.of() : new ArrayList<>(initial);
+        this.dirents = new ArrayList<>(initial);
     }
 
     @Override
     public boolean accept(DirEntry e) {
+        if (refused || noQid != null) {
+            return false; // full: a later entry must not jump the one refused
+        }
         int size = FIXED + Names.utf8Length(e.name());
         if (used + size > capacity) {
             refused = true;
             return false;
         }
-        entries.add(e);
+        if (early) {
+            Qid qid;
+            try {
+                qid = qids.entry(dir, e);
+            } catch (ErrnoException x) {
+                noQid = x;
+                return false;
+            }
+            dirents.add(new Dirent(qid, e.offset(), e.dtype(), e.name()));
+        } else {
+            entries.add(e);
+        }
         used += size;
         return true;
     }
 
     /**
-     * The reply, each entry with the qid {@code qids} gives it in directory {@code dir}. An entry that gets no qid
-     * ends the reply before it (the client asks again from there and then gets the error); if it is the first, the
-     * error is the reply. No entry at all because the first one did not fit would read as the end of the directory,
-     * so it is EINVAL instead, as getdents(2) answers a buffer too small for one entry.
+     * The reply. An entry that gets no qid ends the reply before it (the client asks again from there and then
+     * gets the error); if it is the first, the error is the reply. No entry at all because the first one did not
+     * fit would read as the end of the directory, so it is EINVAL instead, as getdents(2) answers a buffer too
+     * small for one entry.
      */
-    Rreaddir reply(QidMapper qids, Node dir) throws ErrnoException {
-        if (entries.isEmpty() && refused) {
+    Rreaddir reply() throws ErrnoException {
+        if (!early) {
+            qidsAfterListing();
+        }
+        if (dirents.isEmpty() && noQid != null) {
+            throw noQid;
+        }
+        if (dirents.isEmpty() && refused) {
             throw new ErrnoException(Errno.EINVAL, "readdir count " + capacity + " too small for the next entry");
         }
-        List<Dirent> dirents = new ArrayList<>(entries.size());
-        for (DirEntry e : entries) {
-            Qid qid;
-            try {
-                qid = qids.entry(dir, e);
-            } catch (ErrnoException x) {
-                if (dirents.isEmpty()) {
-                    throw x;
-                }
-                break;
-            }
-            dirents.add(new Dirent(qid, e.offset(), e.dtype(), e.name()));
-        }
         return new Rreaddir(dirents);
+    }
+
+    private void qidsAfterListing() {
+        for (DirEntry e : entries) {
+            try {
+                dirents.add(new Dirent(qids.entry(dir, e), e.offset(), e.dtype(), e.name()));
+            } catch (ErrnoException x) {
+                noQid = x;
+                return;
+            }
+        }
     }
 }

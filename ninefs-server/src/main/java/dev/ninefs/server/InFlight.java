@@ -26,7 +26,10 @@ final class InFlight {
         this.permit = permit;
     }
 
-    /** The thread that runs the request; set before it starts and before the tag is visible to Tflush. */
+    /**
+     * The thread that runs the request (the session's reader, for a request it runs itself); set before it starts
+     * and before the tag is visible to Tflush.
+     */
     synchronized void runOn(Thread runner) {
         this.thread = runner;
     }

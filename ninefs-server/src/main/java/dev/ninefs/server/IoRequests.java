@@ -9,6 +9,7 @@ import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 import dev.ninefs.protocol.Message.*;
+import dev.ninefs.transport.FrameBuffers;
 import java.nio.ByteBuffer;
 
 /** Requests on open files: lopen, lcreate, read, write, readdir, fsync, lock, getlock. */
@@ -84,6 +85,10 @@ final class IoRequests {
         return ByteBuffer.wrap(value, (int) offset, Math.min(count, value.length - (int) offset)).slice();
     }
 
+    /**
+     * Twrite: the data goes down as the frame holds it; a large frame's buffer is pooled direct memory (written to
+     * the file without a copy), given back here once the write is done, whatever its outcome.
+     */
     Rwrite write(Twrite w) throws ErrnoException {
         try (Fid fid = session.fids().use(w.fid())) {
             return switch (fid.state()) {
@@ -91,6 +96,8 @@ final class IoRequests {
                 case XattrWrite x -> new Rwrite(x.write(w.offset(), w.data()));
                 default -> throw Errors.badFid(w.fid(), "is not open for writing");
             };
+        } finally {
+            FrameBuffers.give(w.data());
         }
     }
 
@@ -99,9 +106,9 @@ final class IoRequests {
         int count = clamp(r.count());
         try (Fid fid = session.fids().use(r.fid())) {
             FidState.Opened dir = fid.opened();
-            DirentPacker packer = new DirentPacker(count);
+            DirentPacker packer = new DirentPacker(count, fid.export().qids(), dir.node());
             dir.file().readdir(r.offset(), packer);
-            return packer.reply(fid.export().qids(), dir.node());
+            return packer.reply();
         }
     }
 

@@ -34,6 +34,12 @@ final class ReadOnlyFileSystem extends ForwardingFileSystem {
         return true;
     }
 
+    /** Refusing changes never blocks. */
+    @Override
+    public boolean quickCalls() {
+        return delegate().quickCalls();
+    }
+
     private static ErrnoException refused() {
         return new ErrnoException(Errno.EROFS, "read-only export");
     }

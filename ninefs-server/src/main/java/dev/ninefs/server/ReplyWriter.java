@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * blocks), then {@link #flush}: whichever thread gets the lock first yields once, so that the other requests ready
  * to run finish and queue their replies, then writes everything queued in one gathering write (flat combining). A
  * thread that finds the lock taken leaves its reply to the holder, which looks at the queue again after it unlocks.
- * Under load that makes one system call carry many replies; on an idle connection the yield returns at once.
+ * Under load that makes one system call carry many replies; the last request in flight does not yield.
  *
  * <p>Order: replies go out in the order they were enqueued. The session relies on it for Tflush (the flushed
  * request's reply is enqueued before Rflush).
@@ -64,14 +64,17 @@ final class ReplyWriter {
 
     /**
      * Writes what is queued unless another thread is doing it. The caller's thread must not be interrupted, or the
-     * channel would close under the write.
+     * channel would close under the write. {@code alone}: no other request is in flight, so no other reply can
+     * join this write and the yield that waits for them is skipped (it would wake the other carrier for nothing).
      */
-    void flush() {
+    void flush(boolean alone) {
         List<ByteBuffer> batch = new ArrayList<>();
         List<Reply> replies = new ArrayList<>();
         while (!queue.isEmpty() && lock.tryLock()) {
             try {
-                combine();
+                if (!alone) {
+                    combine();
+                }
                 Reply reply;
                 while (replies.size() < MAX_BATCH && (reply = queue.poll()) != null) {
                     replies.add(reply);

@@ -24,7 +24,10 @@ import java.util.function.Consumer;
 
 /**
  * One connection: a virtual reader thread reads frames and starts a virtual thread per request; replies go out
- * through one {@link ReplyWriter} as they finish, in any order.
+ * through one {@link ReplyWriter} as they finish, in any order. A quick request (getattr, walk, clunk, read, write
+ * on an export whose calls are bounded) that is alone in flight, from a client that sent nothing after it, runs on
+ * the reader thread itself: a client waiting for each reply then costs one thread wake-up per request, not three.
+ * While it runs the reader reads nothing; a Tflush for it comes after it and is answered after its reply.
  *
  * <p>Decisions where the spec leaves room (each has a test):
  * <ul>
@@ -127,7 +130,8 @@ final class Session implements Connection, SessionContext {
 
     /**
      * Cancels what is in flight and closes the channel; the reader then finds the channel closed and releases the
-     * fids. The reader is never interrupted: it blocks only on the channel and on permits, and both come free.
+     * fids. The reader is interrupted only while it runs a request itself (like any request's thread, and never
+     * after the request is done): it blocks only on the channel and on permits, and both come free.
      */
     @Override
     public void close() {
@@ -221,7 +225,11 @@ final class Session implements Connection, SessionContext {
         }
         permits.acquireUninterruptibly();
         InFlight inFlight = new InFlight(f.tag(), true);
-        inFlight.runOn(Thread.ofVirtual().unstarted(() -> execute(inFlight, request)));
+        // Alone, quick, and the client waits for its reply before it sends more (nothing more has arrived): run
+        // it here, which saves starting a thread and waking a carrier for it. A pipelining client gets a thread
+        // per request, or its requests would run one after the other.
+        boolean inline = alone() && !channel.inputWaiting() && quick(request);
+        inFlight.runOn(inline ? Thread.currentThread() : Thread.ofVirtual().unstarted(() -> execute(inFlight, request)));
         if (!register(inFlight)) {
             permits.release();
             return false;
@@ -233,8 +241,41 @@ final class Session implements Connection, SessionContext {
             finish(inFlight, new Rlerror(Errno.EINTR.code()), true);
             return false;
         }
-        inFlight.start();
+        if (inline) {
+            execute(inFlight, request);
+        } else {
+            inFlight.start();
+        }
         return true;
+    }
+
+    /** Whether the request holding a permit is the only one in flight (the caller holds one). */
+    private boolean alone() {
+        return permits.availablePermits() == config.maxInFlight() - 1;
+    }
+
+    /**
+     * Whether {@code request} may run on the reader thread: a kind that does little, on a fid of an export whose
+     * calls are bounded ({@link dev.ninefs.fs.FileSystem#quickCalls}). Anything else, or a fid that is not there,
+     * gets its own thread (and its error from there).
+     */
+    private boolean quick(Message.Request request) {
+        return switch (request) {
+            case Message.Tgetattr g -> quickCalls(g.fid());
+            case Message.Twalk w -> quickCalls(w.fid());
+            case Message.Tclunk c -> quickCalls(c.fid());
+            case Message.Tread r -> quickCalls(r.fid());
+            case Message.Twrite w -> quickCalls(w.fid());
+            default -> false;
+        };
+    }
+
+    private boolean quickCalls(int number) {
+        try (Fid fid = fids.use(number)) {
+            return fid.export().fileSystem().quickCalls();
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     private boolean inFlight(int tag) {
@@ -337,7 +378,7 @@ final class Session implements Connection, SessionContext {
         for (InFlight flush : flushes) {
             finish(flush, new Rflush(), false);
         }
-        writer.flush();
+        writer.flush(f.permit && alone());
         if (f.permit) {
             permits.release();
         }
@@ -346,7 +387,7 @@ final class Session implements Connection, SessionContext {
     /** Sends a reply that belongs to no request in flight (version, errors for bad frames). */
     private void send(int tag, Message.Response reply) {
         writer.enqueue(ReplyWriter.encode(tag, reply));
-        writer.flush();
+        writer.flush(false);
     }
 
     // ---- the end --------------------------------------------------------------------------------------------

@@ -37,18 +37,21 @@ final class LocalDirectory extends LocalOpenFile {
             try (Fd.Use u = io.use(); Arena arena = Arena.ofConfined(); Model.Dtypes dtypes = model.dtypes(u.fd())) {
                 PosixIo.seek(u.fd(), offset);
                 MemorySegment buffer = arena.allocate(Dirents.BUFFER_SIZE, 8);
+                Dirents.Cursor c = new Dirents.Cursor();
                 while (true) {
                     int n = PosixIo.getdents64(u.fd(), buffer);
                     if (n == 0) {
                         return;
                     }
-                    for (Dirents.Entry e : Dirents.decode(buffer, n)) {
-                        if (model.reserved(e.name())) {
+                    c.reset(buffer, n);
+                    while (c.next()) {
+                        String name = c.name();
+                        if (model.reserved(name)) {
                             continue;
                         }
                         // The root's ".." is the root itself: the host's parent is not the client's business.
-                        long ino = root && e.name().equals("..") ? key.ino() : e.ino();
-                        if (!sink.accept(new DirEntry(e.name(), dev, ino, dtypes.of(e), e.offset()))) {
+                        long ino = root && c.isDotDot() ? key.ino() : c.ino();
+                        if (!sink.accept(new DirEntry(name, dev, ino, dtypes.of(name, c.type()), c.offset()))) {
                             return;
                         }
                     }

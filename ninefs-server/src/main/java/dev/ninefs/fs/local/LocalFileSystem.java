@@ -93,6 +93,12 @@ public final class LocalFileSystem implements FileSystem {
         return options.readOnly();
     }
 
+    /** Local disk only, and only regular files and directories are opened (never a FIFO or a device). */
+    @Override
+    public boolean quickCalls() {
+        return true;
+    }
+
     @Override
     public void close() {
         root.release();

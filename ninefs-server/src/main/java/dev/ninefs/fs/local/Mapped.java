@@ -3,7 +3,6 @@ package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.Attr;
 import dev.ninefs.fs.FileId;
-import dev.ninefs.fs.local.posix.Dirents;
 import dev.ninefs.fs.local.posix.Linux;
 import dev.ninefs.fs.local.posix.Posix;
 import dev.ninefs.fs.local.posix.PosixIo;
@@ -139,12 +138,12 @@ abstract sealed class Mapped extends Model permits MappedXattr, MappedFile {
         Object context = listingContext(dirfd);
         return new Dtypes() {
             @Override
-            public int of(Dirents.Entry entry) {
-                if (entry.type() != Linux.DT_REG || reserved(entry.name())) {
-                    return entry.type();
+            public int of(String name, int type) {
+                if (type != Linux.DT_REG || reserved(name)) {
+                    return type;
                 }
                 try {
-                    int mode = recordedMode(dirfd, entry.name(), context);
+                    int mode = recordedMode(dirfd, name, context);
                     return mode == -1 ? Linux.DT_REG : Linux.dtype(mode);
                 } catch (ErrnoException e) {
                     return Linux.DT_UNKNOWN; // gone meanwhile, or unreadable: the client will stat it

@@ -2,7 +2,6 @@
 package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.Attr;
-import dev.ninefs.fs.local.posix.Dirents;
 import dev.ninefs.protocol.ErrnoException;
 import java.util.List;
 
@@ -72,7 +71,8 @@ abstract sealed class Model permits Passthrough, Mapped {
 
     /** The d_types a client sees for the entries of one directory listing call. */
     interface Dtypes extends AutoCloseable {
-        int of(Dirents.Entry entry);
+        /** The d_type to list for host entry {@code name} whose host d_type is {@code type}. */
+        int of(String name, int type);
 
         @Override
         void close();
@@ -82,8 +82,8 @@ abstract sealed class Model permits Passthrough, Mapped {
     Dtypes dtypes(int dirfd) throws ErrnoException {
         return new Dtypes() {
             @Override
-            public int of(Dirents.Entry entry) {
-                return entry.type();
+            public int of(String name, int type) {
+                return type;
             }
 
             @Override

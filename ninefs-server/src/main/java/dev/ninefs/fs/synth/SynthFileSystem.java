@@ -65,6 +65,12 @@ public final class SynthFileSystem implements FileSystem {
         return readOnly;
     }
 
+    /** Memory only. */
+    @Override
+    public boolean quickCalls() {
+        return true;
+    }
+
     /** Another export of the same files that refuses every change with EROFS. */
     public SynthFileSystem readOnlyView() {
         return new SynthFileSystem(store, true);

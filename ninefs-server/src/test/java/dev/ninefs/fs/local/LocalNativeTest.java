@@ -21,6 +21,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -126,6 +127,49 @@ class LocalNativeTest {
             assertEquals(100, in.position());
         } finally {
             Posix.close(fd);
+        }
+    }
+
+    /** Writes one linux_dirent64 at {@code at}, reclen as the kernel pads it; returns the next record's offset. */
+    private static long dirent(MemorySegment buf, long at, long ino, int type, byte[] name) {
+        int reclen = (19 + name.length + 1 + 7) & ~7;
+        buf.set(ValueLayout.JAVA_LONG_UNALIGNED, at, ino);
+        buf.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 8, at + reclen);
+        buf.set(ValueLayout.JAVA_SHORT_UNALIGNED, at + 16, (short) reclen);
+        buf.set(ValueLayout.JAVA_BYTE, at + 18, (byte) type);
+        MemorySegment.copy(name, 0, buf, ValueLayout.JAVA_BYTE, at + 19, name.length);
+        buf.set(ValueLayout.JAVA_BYTE, at + 19 + name.length, (byte) 0);
+        for (long p = at + 20 + name.length; p < at + reclen; p++) {
+            buf.set(ValueLayout.JAVA_BYTE, p, (byte) 'x'); // padding after the NUL is not ours to trust
+        }
+        return at + reclen;
+    }
+
+    @Test
+    void theDirentCursorReadsEveryFieldWithoutTrustingThePadding() {
+        String long300 = "n".repeat(300); // longer than NAME_MAX: the cursor's name buffer grows
+        String[] names = {".", "..", "..x", "ünïcödé", long300, "a"};
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(4096, 8);
+            long at = 0;
+            for (int i = 0; i < names.length; i++) {
+                at = dirent(buf, at, 100 + i, i == 1 ? Linux.DT_DIR : Linux.DT_REG,
+                        names[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            Dirents.Cursor c = new Dirents.Cursor().reset(buf, (int) at);
+            long expectedOffset = 0;
+            for (int i = 0; i < names.length; i++) {
+                assertTrue(c.next(), "record " + i);
+                assertEquals(names[i], c.name());
+                assertEquals(100 + i, c.ino());
+                assertEquals(i == 1 ? Linux.DT_DIR : Linux.DT_REG, c.type());
+                assertEquals(i == 1, c.isDotDot(), names[i]);
+                assertTrue(c.offset() > expectedOffset);
+                expectedOffset = c.offset();
+            }
+            assertFalse(c.next());
+            assertFalse(c.next(), "stays at the end");
+            assertEquals(List.of(names), Dirents.decode(buf, (int) at).stream().map(Dirents.Entry::name).toList());
         }
     }
 

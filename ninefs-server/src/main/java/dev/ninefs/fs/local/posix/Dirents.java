@@ -33,20 +33,82 @@ public final class Dirents {
     /** The entries in the first {@code length} bytes of {@code buffer}. */
     public static List<Entry> decode(MemorySegment buffer, int length) {
         List<Entry> entries = new ArrayList<>();
-        long at = 0;
-        while (at + 19 < length) {
-            int reclen = buffer.get(JAVA_SHORT_UNALIGNED, at + 16) & 0xffff;
-            if (reclen < 20 || at + reclen > length) {
-                break; // a malformed record: stop rather than read past what the kernel filled
-            }
-            long ino = buffer.get(JAVA_LONG_UNALIGNED, at);
-            long off = buffer.get(JAVA_LONG_UNALIGNED, at + 8);
-            int type = buffer.get(JAVA_BYTE, at + 18) & 0xff;
-            String name = buffer.asSlice(at + 19, reclen - 19).getString(0, StandardCharsets.UTF_8);
-            entries.add(new Entry(ino, off, type, name));
-            at += reclen;
+        Cursor c = new Cursor().reset(buffer, length);
+        while (c.next()) {
+            entries.add(new Entry(c.ino(), c.offset(), c.type(), c.name()));
         }
         return entries;
+    }
+
+    /**
+     * Walks the records of one getdents64 call without an object per record: {@link #next} moves to the next one,
+     * the accessors read it. A large listing makes only its names; {@link #reset} reuses the cursor for the next
+     * call. Not thread-safe.
+     */
+    public static final class Cursor {
+        private static final int NAME = 19;
+        private byte[] name = new byte[256];
+        private MemorySegment buffer = MemorySegment.NULL;
+        private int length;
+        private long at;
+        private int reclen;
+
+        /** Starts over on the first {@code length} bytes of {@code buffer}. */
+        public Cursor reset(MemorySegment buffer, int length) {
+            this.buffer = buffer;
+            this.length = length;
+            this.at = 0;
+            this.reclen = 0;
+            return this;
+        }
+
+        /** Moves to the next record; false at the end, or at a malformed record (never reads past the length). */
+        public boolean next() {
+            at += reclen;
+            reclen = 0;
+            if (at + NAME >= length) {
+                return false;
+            }
+            int r = buffer.get(JAVA_SHORT_UNALIGNED, at + 16) & 0xffff;
+            if (r <= NAME || at + r > length) {
+                return false;
+            }
+            reclen = r;
+            return true;
+        }
+
+        public long ino() {
+            return buffer.get(JAVA_LONG_UNALIGNED, at);
+        }
+
+        /** d_off: the cookie that continues the listing after this record. */
+        public long offset() {
+            return buffer.get(JAVA_LONG_UNALIGNED, at + 8);
+        }
+
+        public int type() {
+            return buffer.get(JAVA_BYTE, at + 18) & 0xff;
+        }
+
+        /** Whether the name is "..". */
+        public boolean isDotDot() {
+            return reclen > NAME + 2 && buffer.get(JAVA_BYTE, at + NAME) == '.'
+                    && buffer.get(JAVA_BYTE, at + NAME + 1) == '.' && buffer.get(JAVA_BYTE, at + NAME + 2) == 0;
+        }
+
+        /** The name, decoded as UTF-8 (a malformed sequence becomes U+FFFD). */
+        public String name() {
+            int max = reclen - NAME;
+            int len = 0;
+            while (len < max && buffer.get(JAVA_BYTE, at + NAME + len) != 0) {
+                len++;
+            }
+            if (len > name.length) {
+                name = new byte[len];
+            }
+            MemorySegment.copy(buffer, JAVA_BYTE, at + NAME, name, 0, len);
+            return new String(name, 0, len, StandardCharsets.UTF_8);
+        }
     }
 
     /** Every entry of the directory {@code dirfd} (which may be an O_PATH descriptor), "." and ".." included. */
