@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Pooled direct buffers for large incoming Twrite frames, shared by every connection. A stream reads the frame's
@@ -40,14 +39,14 @@ public final class FrameBuffers {
     /** Lent buffers are page-aligned, so that a view's first byte, rounded down, names its buffer. */
     private static final int PAGE = 4096;
     private static final int CLASSES = Integer.numberOfTrailingZeros(MAX) - Integer.numberOfTrailingZeros(MIN) + 1;
-    private static final Stack[] POOLS = new Stack[CLASSES];
+    private static final BufferStack[] POOLS = new BufferStack[CLASSES];
     private static final ConcurrentHashMap<Long, Lease> LENT = new ConcurrentHashMap<>();
     private static final ReferenceQueue<ByteBuffer> UNREACHABLE = new ReferenceQueue<>();
     private static final AtomicLong lentBytes = new AtomicLong();
 
     static {
         for (int c = 0; c < CLASSES; c++) {
-            POOLS[c] = new Stack(Math.max(1, KEPT_BYTES / (MIN << c)));
+            POOLS[c] = new BufferStack(Math.max(1, KEPT_BYTES / (MIN << c)));
         }
     }
 
@@ -163,42 +162,6 @@ public final class FrameBuffers {
             if (released.compareAndSet(0, 1)) {
                 share.lent.decrementAndGet();
                 lentBytes.addAndGet(-(long) (MIN << sizeClass));
-            }
-        }
-    }
-
-    /** Last in, first out: the buffer used last is the one whose pages are resident and cached. */
-    private static final class Stack {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final ByteBuffer[] items;
-        private int size;
-
-        Stack(int capacity) {
-            items = new ByteBuffer[capacity];
-        }
-
-        ByteBuffer pop() {
-            lock.lock();
-            try {
-                if (size == 0) {
-                    return null;
-                }
-                ByteBuffer b = items[--size];
-                items[size] = null;
-                return b;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void push(ByteBuffer b) {
-            lock.lock();
-            try {
-                if (size < items.length) {
-                    items[size++] = b;
-                }
-            } finally {
-                lock.unlock();
             }
         }
     }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ninefs.server;
 
+import dev.ninefs.transport.BufferStack;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 
 /**
@@ -26,8 +26,8 @@ final class ReadBuffers {
     private static final int KEPT_BYTES = 1 << 20;
     private static final int KEPT_MIN = 4;
     private static final int CLASSES = Integer.numberOfTrailingZeros(MAX) - Integer.numberOfTrailingZeros(MIN) + 1;
-    private static final List<Stack> POOLS = IntStream.range(0, CLASSES)
-            .mapToObj(c -> new Stack(Math.max(KEPT_MIN, KEPT_BYTES / (MIN << c))))
+    private static final List<BufferStack> POOLS = IntStream.range(0, CLASSES)
+            .mapToObj(c -> new BufferStack(Math.max(KEPT_MIN, KEPT_BYTES / (MIN << c))))
             .toList();
 
     private ReadBuffers() {}
@@ -55,41 +55,5 @@ final class ReadBuffers {
     private static int sizeClass(int size) {
         int bits = 32 - Integer.numberOfLeadingZeros(Math.max(size, MIN) - 1);
         return bits - Integer.numberOfTrailingZeros(MIN);
-    }
-
-    /** Last in, first out: the buffer used last is the one whose pages are resident and cached. */
-    private static final class Stack {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final ByteBuffer[] items;
-        private int size;
-
-        Stack(int capacity) {
-            items = new ByteBuffer[capacity];
-        }
-
-        ByteBuffer pop() {
-            lock.lock();
-            try {
-                if (size == 0) {
-                    return null;
-                }
-                ByteBuffer b = items[--size];
-                items[size] = null;
-                return b;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void push(ByteBuffer b) {
-            lock.lock();
-            try {
-                if (size < items.length) {
-                    items[size++] = b;
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
     }
 }
