@@ -23,8 +23,8 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
- * One connection: a virtual reader thread reads frames and starts a virtual thread per request; replies go out
- * through one {@link ReplyWriter} as they finish, in any order. A quick request (getattr, walk, clunk, read, write
+ * One connection: a reader thread ({@link SessionReader}) reads frames and starts a virtual thread per request;
+ * replies go out through one {@link ReplyWriter} as they finish, in any order. A quick request (getattr, walk, clunk, read, write
  * on an export whose calls are bounded) that is alone in flight, from a client that sent nothing after it, runs on
  * the reader thread itself: a client waiting for each reply then costs one thread wake-up per request, not three.
  * While it runs the reader reads nothing; a Tflush for it comes after it and is answered after its reply.
@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  *       connection only.</li>
  * </ul>
  */
-final class Session implements Connection, SessionContext {
+final class Session implements Connection, SessionContext, SessionReader.Steps {
     private static final System.Logger LOG = System.getLogger(Session.class.getPackageName());
     static final String VERSION = "9P2000.L";
     static final int MIN_MSIZE = 4096;
@@ -69,6 +69,7 @@ final class Session implements Connection, SessionContext {
     private volatile int msize;
     private volatile boolean closing;
     private int warnings;
+    private final SessionReader reader;
 
     Session(long id, FrameChannel channel, ServerConfig config, Consumer<Session> onClosed) {
         this.id = id;
@@ -80,10 +81,12 @@ final class Session implements Connection, SessionContext {
         this.writer = new ReplyWriter(channel, this::close);
         this.dispatch = new Dispatch(this);
         this.onClosed = onClosed;
+        this.reader = new SessionReader(id, this);
     }
 
     void start() {
-        Thread.ofVirtual().name("ninefs-conn-" + id).start(this::run);
+        LOG.log(Level.DEBUG, "conn {0}: {1} connected", id, peer);
+        reader.start();
     }
 
     // ---- Connection and SessionContext ----------------------------------------------------------------------
@@ -146,43 +149,32 @@ final class Session implements Connection, SessionContext {
 
     // ---- the reader -----------------------------------------------------------------------------------------
 
-    private void run() {
-        boolean clean = false;
-        try {
-            LOG.log(Level.DEBUG, "conn {0}: {1} connected", id, peer);
-            clean = readLoop();
-        } catch (ProtocolException e) {
-            warn("closing: " + e.getMessage());
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "conn {0}: {1}", id, e.toString());
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "conn " + id + " (" + peer + "): reader failed", e);
-        } finally {
-            end(clean);
+    @Override
+    public void failed(Throwable t) {
+        switch (t) {
+            case ProtocolException e -> warn("closing: " + e.getMessage());
+            case IOException e -> LOG.log(Level.DEBUG, "conn {0}: {1}", id, e.toString());
+            default -> LOG.log(Level.ERROR, "conn " + id + " (" + peer + "): reader failed", t);
         }
     }
 
-    /** Reads and dispatches frames; true at a clean end of stream, false when the connection must be cut. */
-    private boolean readLoop() throws IOException {
-        while (!closing) {
-            ByteBuffer frame = channel.readFrame(msize == 0 ? config.maxMsize() : msize);
-            if (frame == null) {
-                return true;
-            }
-            Frame f;
-            try {
-                f = Codec.decode(frame);
-            } catch (ProtocolException e) {
-                if (!answerMalformed(e)) {
-                    return false;
-                }
-                continue;
-            }
-            if (!accept(f)) {
-                return false;
-            }
+    /** Reads and handles one frame. */
+    @Override
+    public SessionReader.Step step() throws IOException {
+        if (closing) {
+            return SessionReader.Step.CUT;
         }
-        return false;
+        ByteBuffer frame = channel.readFrame(msize == 0 ? config.maxMsize() : msize);
+        if (frame == null) {
+            return SessionReader.Step.CLEAN_END;
+        }
+        Frame f;
+        try {
+            f = Codec.decode(frame);
+        } catch (ProtocolException e) {
+            return answerMalformed(e) ? SessionReader.Step.NEXT : SessionReader.Step.CUT;
+        }
+        return accept(f) ? SessionReader.Step.NEXT : SessionReader.Step.CUT;
     }
 
     private boolean answerMalformed(ProtocolException e) {
@@ -228,7 +220,9 @@ final class Session implements Connection, SessionContext {
         // Alone, quick, and the client waits for its reply before it sends more (nothing more has arrived): run
         // it here, which saves starting a thread and waking a carrier for it. A pipelining client gets a thread
         // per request, or its requests would run one after the other.
-        boolean inline = alone() && !channel.inputWaiting() && quick(request);
+        boolean lone = alone() && !channel.inputWaiting();
+        boolean inline = lone && quick(request);
+        reader.observe(lone, inline);
         inFlight.runOn(inline ? Thread.currentThread() : Thread.ofVirtual().unstarted(() -> execute(inFlight, request)));
         if (!register(inFlight)) {
             permits.release();
@@ -408,7 +402,8 @@ final class Session implements Connection, SessionContext {
      * After a clean end of stream the requests in flight finish and are answered (a client may half-close after
      * its last request); otherwise they are cancelled. Then every fid is clunked.
      */
-    private void end(boolean clean) {
+    @Override
+    public void end(boolean clean) {
         try {
             if (!clean) {
                 closing = true;

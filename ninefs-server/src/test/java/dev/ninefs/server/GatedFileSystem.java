@@ -7,20 +7,40 @@ import dev.ninefs.fs.Node;
 import dev.ninefs.fs.OpenFile;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A test decorator whose getattr blocks, for files whose name has a {@link Gate}, until the test opens the gate:
- * the way to hold requests in flight for the Tflush, ordering and backpressure tests.
+ * the way to hold requests in flight for the Tflush, ordering and backpressure tests. It also records the threads
+ * getattr runs on, and can claim that its calls are quick ({@link FileSystem#quickCalls}).
  */
 final class GatedFileSystem extends ForwardingFileSystem {
     private final Map<String, Gate> gates = new ConcurrentHashMap<>();
+    private final boolean quick;
+    final List<Thread> getattrThreads = new CopyOnWriteArrayList<>();
 
     GatedFileSystem(FileSystem delegate) {
+        this(delegate, false);
+    }
+
+    GatedFileSystem(FileSystem delegate, boolean quick) {
         super(delegate);
+        this.quick = quick;
+    }
+
+    @Override
+    public boolean quickCalls() {
+        return quick;
+    }
+
+    /** The thread of the latest getattr. */
+    Thread lastGetattrThread() {
+        return getattrThreads.getLast();
     }
 
     /** A gate for getattr of files named {@code name}. */
@@ -99,6 +119,7 @@ final class GatedFileSystem extends ForwardingFileSystem {
 
         @Override
         public Attr getattr() throws ErrnoException {
+            getattrThreads.add(Thread.currentThread());
             Gate g = gates.get(name);
             if (g != null) {
                 g.pass();
