@@ -14,7 +14,8 @@
 # Needs: a JDK 25 (bin/ninefs finds it), diod (apt-get install diod), jq. Run as root so that diod lets the
 # client attach as root (-n, no authentication) and ninefs can pass ownership through.
 # Environment: NINEFS (the ninefs launcher, default bin/ninefs), SERVER_JAVA_OPTS (extra JVM flags for the ninefs
-# server, e.g. -XX:StartFlightRecording=filename=/tmp/s.jfr,settings=profile).
+# server, e.g. -XX:StartFlightRecording=filename=/tmp/s.jfr,settings=profile), EXPORT_OPTS (appended to the ninefs
+# export, e.g. ',readdir_cache=off' for uncached listings).
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -28,7 +29,7 @@ out_dir="$here/bench/results"
 command_line="bench/compare.sh $*"
 
 usage() {
-    sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -130,7 +131,7 @@ echo "compare.sh: building ninefs if needed" >&2
 "$ninefs" --version >/dev/null
 
 NINEFS_JAVA_OPTS="${SERVER_JAVA_OPTS:-}" "$ninefs" serve \
-    --export "tag=share,path=$export_dir,security_model=passthrough" \
+    --export "tag=share,path=$export_dir,security_model=passthrough${EXPORT_OPTS:-}" \
     --listen "tcp://127.0.0.1:$ninefs_port" --msize 1M >"$work/ninefs.log" 2>&1 &
 ninefs_pid=$!
 pids+=("$ninefs_pid")
@@ -239,7 +240,7 @@ failures=$(jq -s '[.[] | select(.ok != true)] | length' "$results")
     echo
     echo "Machine: $(nproc) CPUs, $(uname -srm), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
         "load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
-    echo "Servers: ninefs (local backend, passthrough, msize 1M) and diod" \
+    echo "Servers: ninefs (local backend, passthrough${EXPORT_OPTS:-}, msize 1M) and diod" \
         "$(dpkg-query -W -f='${Version}' diod 2>/dev/null || true) exporting the same directory;" \
         "the null responder answers without a file system."
     echo "Client: ninefs bench (one JVM per point, launcher $ninefs), asking msize 1M; diod grants at most 64 KiB."

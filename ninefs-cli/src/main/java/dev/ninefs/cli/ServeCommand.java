@@ -30,6 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  readonly=on          refuse every change with EROFS",
             "  fmode=0600,dmode=0700   mapped models: host modes of new files and directories",
             "  writeout=immediate   local: push data to disk after each write",
+            "  readdir_cache=off    local: list large directories afresh each time (default on: kept until inotify",
+            "                       reports a change; ext4, xfs, btrfs, tmpfs and f2fs only)",
             "  multidevs=remap|forbid|warn   local: files of other file systems mounted below path: unique inode",
             "                       numbers (remap), refused with ENODEV (forbid), or one warning (warn, default)",
             "  conf=,id=,fs=,path=  cephfs: ceph.conf, client id, file system name, path inside CephFS",

@@ -32,7 +32,7 @@ final class DirentPacker implements DirSink {
     private final boolean early;
     /** The entries waiting for their qids (not early). */
     private final List<DirEntry> entries;
-    private final List<Dirent> dirents;
+    private final ArrayList<Dirent> dirents;
     /** Early: why the entry that ended the listing got no qid. */
     private ErrnoException noQid;
     private int used;
@@ -47,6 +47,14 @@ final class DirentPacker implements DirSink {
         int initial = Math.min(INITIAL, capacity / FIXED + 1);
         this.entries = early ? List.of() : new ArrayList<>(initial);
         this.dirents = new ArrayList<>(initial);
+    }
+
+    /** Room for as many of the {@code entries} announced as can fit (each takes at least FIXED + 1 bytes). */
+    @Override
+    public void expect(int entries) {
+        if (early) {
+            dirents.ensureCapacity(dirents.size() + Math.min(entries, (capacity - used) / (FIXED + 1)));
+        }
     }
 
     @Override

@@ -38,11 +38,14 @@ public final class LocalFileSystem implements FileSystem {
     private final NodeIndex index = new NodeIndex();
     private final LockTable locks = new LockTable();
     private final boolean privileged;
+    /** Null when the export is opened with readdir_cache=off. */
+    private final ListingCache listings;
 
-    private LocalFileSystem(Fd root, FileKey rootKey, LocalOptions options) {
+    private LocalFileSystem(Fd root, FileKey rootKey, LocalOptions options, ListingCache listings) {
         this.root = root;
         this.rootKey = rootKey;
         this.options = options;
+        this.listings = listings;
         this.privileged = effectiveUid() == 0;
         this.model = Model.of(this, options.securityModel());
     }
@@ -53,6 +56,13 @@ public final class LocalFileSystem implements FileSystem {
      * access is not enabled or the platform is not Linux x86-64.
      */
     public static LocalFileSystem open(Path root, LocalOptions options) {
+        return open(root, options, options.readdirCache()
+                ? new ListingCache(ListingCache.DEFAULT_MAX_BYTES, ListingCache.LOCAL_TYPES)
+                : null);
+    }
+
+    /** As {@link #open(Path, LocalOptions)}, with the listing cache {@code listings} (null: none). */
+    static LocalFileSystem open(Path root, LocalOptions options, ListingCache listings) {
         Native.requireAvailable();
         String path = root.toAbsolutePath().toString();
         int fd;
@@ -64,7 +74,7 @@ public final class LocalFileSystem implements FileSystem {
         }
         try {
             Attr attr = Stat.of(fd);
-            return new LocalFileSystem(Fd.adopt(fd), FileKey.of(attr), options);
+            return new LocalFileSystem(Fd.adopt(fd), FileKey.of(attr), options, listings);
         } catch (ErrnoException e) {
             Posix.close(fd);
             throw new IllegalArgumentException("cannot export " + path + ": " + e.getMessage(), e);
@@ -101,6 +111,9 @@ public final class LocalFileSystem implements FileSystem {
 
     @Override
     public void close() {
+        if (listings != null) {
+            listings.close();
+        }
         root.release();
     }
 
@@ -111,6 +124,11 @@ public final class LocalFileSystem implements FileSystem {
 
     Model model() {
         return model;
+    }
+
+    /** The listing cache, or null when it is off. */
+    ListingCache listings() {
+        return listings;
     }
 
     NodeIndex index() {

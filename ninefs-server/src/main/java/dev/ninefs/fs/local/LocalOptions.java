@@ -14,13 +14,16 @@ import java.util.TreeSet;
  * @param fmode the host mode of regular files created under a mapped model (QEMU's default 0600)
  * @param dmode the host mode of directories created under a mapped model (QEMU's default 0700)
  * @param writeoutImmediate data is pushed to disk (fdatasync) after every write
+ * @param readdirCache listings of large directories on local file systems are kept and served again until inotify
+ *     reports a change ({@link ListingCache}); on by default
  */
 public record LocalOptions(SecurityModel securityModel, boolean readOnly, int fmode, int dmode,
-        boolean writeoutImmediate) {
+        boolean writeoutImmediate, boolean readdirCache) {
     public static final int DEFAULT_FMODE = 0600, DEFAULT_DMODE = 0700;
 
     /** The keys {@link #fromMap} accepts ({@code path} is the export root, which {@code LocalFileSystem} takes). */
-    public static final Set<String> KEYS = Set.of("path", "security_model", "readonly", "fmode", "dmode", "writeout");
+    public static final Set<String> KEYS = Set.of("path", "security_model", "readonly", "fmode", "dmode", "writeout",
+            "readdir_cache");
 
     public LocalOptions {
         if (securityModel == null) {
@@ -33,21 +36,25 @@ public record LocalOptions(SecurityModel securityModel, boolean readOnly, int fm
 
     /** An export with this model and QEMU's defaults for the rest. */
     public static LocalOptions of(SecurityModel model) {
-        return new LocalOptions(model, false, DEFAULT_FMODE, DEFAULT_DMODE, false);
+        return new LocalOptions(model, false, DEFAULT_FMODE, DEFAULT_DMODE, false, true);
     }
 
     public LocalOptions withReadOnly(boolean value) {
-        return new LocalOptions(securityModel, value, fmode, dmode, writeoutImmediate);
+        return new LocalOptions(securityModel, value, fmode, dmode, writeoutImmediate, readdirCache);
     }
 
     public LocalOptions withWriteoutImmediate(boolean value) {
-        return new LocalOptions(securityModel, readOnly, fmode, dmode, value);
+        return new LocalOptions(securityModel, readOnly, fmode, dmode, value, readdirCache);
+    }
+
+    public LocalOptions withReaddirCache(boolean value) {
+        return new LocalOptions(securityModel, readOnly, fmode, dmode, writeoutImmediate, value);
     }
 
     /**
      * Reads QEMU-style options: {@code security_model} (required: passthrough, mapped-xattr, mapped-file, none;
      * mapped = mapped-xattr), {@code readonly=on|off}, {@code fmode=0600}, {@code dmode=0700} (octal, mapped
-     * models only), {@code writeout=immediate}. A {@code path} key is allowed and ignored here (it is the root
+     * models only), {@code writeout=immediate}, {@code readdir_cache=on|off} (default on). A {@code path} key is allowed and ignored here (it is the root
      * the caller opens). Anything else is an IllegalArgumentException that names what is accepted.
      */
     public static LocalOptions fromMap(Map<String, String> options) {
@@ -75,7 +82,8 @@ public record LocalOptions(SecurityModel securityModel, boolean readOnly, int fm
         if (writeout != null && !writeout.equals("immediate")) {
             throw new IllegalArgumentException("writeout=" + writeout + ": the only valid value is immediate");
         }
-        return new LocalOptions(model, readOnly, fmode, dmode, writeout != null);
+        boolean readdirCache = onOff("readdir_cache", rest.getOrDefault("readdir_cache", "on"));
+        return new LocalOptions(model, readOnly, fmode, dmode, writeout != null, readdirCache);
     }
 
     private static String validModels() {
