@@ -108,6 +108,21 @@ final class CallFuture extends CompletableFuture<Message.Response> {
         if (mux != null) {
             mux.lead(this); // reads the reply in this thread when nobody else is reading
         }
+        return awaited();
+    }
+
+    /**
+     * {@link #await} for a reply of a transfer window of which {@code mine} requests are in flight (this one
+     * included); {@code more}: another of them is awaited next (see {@link Multiplexer#leadTransfer}).
+     */
+    Message.Response awaitInTransfer(int mine, boolean more) throws IOException {
+        if (mux != null) {
+            mux.leadTransfer(this, mine, more);
+        }
+        return awaited();
+    }
+
+    private Message.Response awaited() throws IOException {
         try {
             return get();
         } catch (InterruptedException e) {

@@ -187,17 +187,18 @@ public final class Connection implements AutoCloseable {
         return mux.send(request, pooledReply, true, true);
     }
 
-    /** Sends a request whose reply may come in a pooled buffer; someone awaits it later, or not at all. */
-    CallFuture sendPooled(Message.Request request) {
-        return mux.send(request, true, false, false);
+    /**
+     * Sends a request of a transfer window ({@link Transfers}), whose caller awaits the reply later with
+     * {@link CallFuture#awaitInTransfer}; with {@code pooledReply} a large Rread may come in a pooled buffer. The
+     * caller may wait here for room in the socket (so that the data it lends need not be copied).
+     */
+    CallFuture sendInTransfer(Message.Request request, boolean pooledReply) {
+        return mux.sendInTransfer(request, pooledReply);
     }
 
-    /**
-     * Sends a request of a transfer window: the caller awaits the reply later, and may wait here for room in the
-     * socket (so that the data it lends need not be copied).
-     */
-    CallFuture sendWindowed(Message.Request request) {
-        return mux.send(request, false, false, true);
+    /** Replies are due that nobody is going to await (a transfer gave up on part of its window). */
+    void replyDue() {
+        mux.replyDue();
     }
 
     FidPool fids() {

@@ -101,6 +101,21 @@ final class Multiplexer {
      * anyway, so it may wait here for room in the socket rather than have the data it lends copied.
      */
     CallFuture send(Message.Request request, boolean pooledReply, boolean awaited, boolean mayWait) {
+        return send(request, pooledReply, awaited, mayWait, false);
+    }
+
+    /**
+     * A request of a transfer window ({@link Transfers}): its caller writes it itself when the wire is free (it
+     * blocks for the window's replies anyway, so a hand-over to the writer thread would only add a wake-up), and
+     * promises to {@link CallFuture#awaitInTransfer} every reply of the window, or to call {@link #replyDue} if
+     * it gives up on some, so the reader is not woken for them now.
+     */
+    CallFuture sendInTransfer(Message.Request request, boolean pooledReply) {
+        return send(request, pooledReply, true, true, true);
+    }
+
+    private CallFuture send(Message.Request request, boolean pooledReply, boolean awaited, boolean mayWait,
+            boolean transfer) {
         IOException dead = failure.get();
         if (dead != null) {
             return unsent(request, dead);
@@ -144,7 +159,7 @@ final class Multiplexer {
         boolean alone = lone(due.incrementAndGet() == 1);
         calls.set(tag, call);
         frame[0].putShort(TAG_OFFSET, (short) tag);
-        wire.send(frame, frame.length > 1, alone || size >= WRITE_NOW, mayWait);
+        wire.send(frame, frame.length > 1, alone || transfer || size >= WRITE_NOW, mayWait);
         if (!awaited) {
             wire.replyDue();
         }
@@ -211,6 +226,24 @@ final class Multiplexer {
         } else {
             wire.replyDue();
         }
+    }
+
+    /**
+     * Like {@link #lead}, for a caller awaiting one reply of its transfer window, {@code mine} requests of which
+     * are in flight: it reads replies itself when they are all there is in flight. With {@code more}, it awaits
+     * another reply of its window next, so the wire's reader is not woken for the replies still due.
+     */
+    void leadTransfer(CallFuture reply, int mine, boolean more) {
+        if (due.get() <= mine) {
+            wire.lead(reply, more);
+        } else {
+            wire.replyDue();
+        }
+    }
+
+    /** Replies are due that no caller is going to read (a transfer gave up on its window). */
+    void replyDue() {
+        wire.replyDue();
     }
 
     private boolean lone(boolean aloneNow) {

@@ -178,9 +178,9 @@ public final class RemoteFile implements AutoCloseable {
         return conn.send(new Message.Tread(fid, offset, Math.min(count, maxReadSize())));
     }
 
-    /** A Tread whose reply the caller copies out and then recycles ({@link CallFuture#recycle}). */
-    CallFuture sendPooledRead(long offset, int count) {
-        return conn.sendPooled(new Message.Tread(fid, offset, Math.min(count, maxReadSize())));
+    /** A Tread of a transfer window; the caller copies the reply out, then recycles it ({@link CallFuture#recycle}). */
+    CallFuture sendTransferRead(long offset, int count) {
+        return conn.sendInTransfer(new Message.Tread(fid, offset, Math.min(count, maxReadSize())), true);
     }
 
     /** One Tread into {@code dst} (as much as fits, up to {@link #maxReadSize}); returns the count, 0 at EOF. */
@@ -221,9 +221,14 @@ public final class RemoteFile implements AutoCloseable {
         return conn.send(twrite(offset, src));
     }
 
-    /** A Twrite of a transfer window, whose caller blocks for the reply later (see Connection#sendWindowed). */
-    CallFuture sendWindowedWrite(long offset, ByteBuffer src) {
-        return conn.sendWindowed(twrite(offset, src));
+    /** A Twrite of a transfer window, whose caller blocks for the reply later (see Connection#sendInTransfer). */
+    CallFuture sendTransferWrite(long offset, ByteBuffer src) {
+        return conn.sendInTransfer(twrite(offset, src), false);
+    }
+
+    /** Replies of a transfer window are due that nobody awaits. */
+    void transferAbandoned() {
+        conn.replyDue();
     }
 
     private Message.Twrite twrite(long offset, ByteBuffer src) {

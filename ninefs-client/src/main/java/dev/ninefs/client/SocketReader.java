@@ -86,8 +86,9 @@ final class SocketReader {
     /**
      * Reads replies in the calling thread until {@code reply} is complete, if no one else is reading; returns at
      * once otherwise, or when the thread is interrupted or the connection closes (the caller then waits as usual).
+     * With {@code more}, the caller leads again at once for another reply of its own (see {@link Wire#lead}).
      */
-    void lead(CompletableFuture<?> reply) {
+    void lead(CompletableFuture<?> reply, boolean more) {
         if (reply.isDone() || closed || !token.compareAndSet(false, true)) {
             return;
         }
@@ -101,13 +102,14 @@ final class SocketReader {
         } catch (IOException | RuntimeException e) {
             failed(e);
         } finally {
-            release();
+            release(more && !closed && !Thread.currentThread().isInterrupted());
         }
     }
 
-    private void release() {
+    /** Gives the token back; {@code more}: its holder takes it again at once, no need to wake the reader thread. */
+    private void release(boolean more) {
         token.set(false);
-        if (mux.repliesDue() && !closed) {
+        if (!more && mux.repliesDue() && !closed) {
             LockSupport.unpark(thread);
         }
     }
@@ -123,7 +125,7 @@ final class SocketReader {
                             pump();
                         }
                     } finally {
-                        release();
+                        release(false);
                     }
                 } else {
                     LockSupport.park(this);

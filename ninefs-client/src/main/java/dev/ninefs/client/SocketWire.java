@@ -220,8 +220,8 @@ final class SocketWire implements Wire {
     }
 
     @Override
-    public void lead(CallFuture reply) {
-        reader.lead(reply);
+    public void lead(CallFuture reply, boolean more) {
+        reader.lead(reply, more);
     }
 
     @Override

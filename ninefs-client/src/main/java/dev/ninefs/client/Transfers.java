@@ -25,35 +25,50 @@ final class Transfers {
      * Reads {@code len} bytes at {@code offset} into {@code b}, or up to end of file. A short read ends the
      * window: the replies already asked for past it are dropped and reading goes on right after the short one,
      * until a read returns nothing.
+     *
+     * <p>The caller writes its requests and, when they are all that is in flight, reads their replies itself (see
+     * {@link Multiplexer#sendInTransfer}); whatever it leaves unawaited is handed to the wire's reader at the end.
      */
     static int readFully(RemoteFile file, long offset, byte[] b, int off, int len) throws IOException {
         int max = file.maxReadSize();
         ArrayDeque<Chunk> window = new ArrayDeque<>(WINDOW);
+        boolean dropped = false;
+        boolean finished = false;
         int asked = 0;
         int done = 0;
-        while (done < len) {
-            while (window.size() < WINDOW && asked < len) {
-                int n = Math.min(max, len - asked);
-                window.add(new Chunk(file.sendPooledRead(offset + asked, n), asked, n));
-                asked += n;
-            }
-            Chunk chunk = window.poll();
-            ByteBuffer data = ((Message.Rread) chunk.reply().await()).data();
-            int got = data.remaining();
-            if (got > chunk.count()) {
-                chunk.reply().recycle();
-                throw new ErrnoException(Errno.EIO, "server returned " + got + " bytes for a read of "
-                        + chunk.count());
-            }
-            data.get(b, off + chunk.position(), got);
-            chunk.reply().recycle();
-            done = chunk.position() + got;
-            if (got < chunk.count()) {
-                window.clear(); // their replies still come and are dropped; their offsets are read again
-                if (got == 0) {
-                    break;
+        try {
+            while (done < len) {
+                while (window.size() < WINDOW && asked < len) {
+                    int n = Math.min(max, len - asked);
+                    window.add(new Chunk(file.sendTransferRead(offset + asked, n), asked, n));
+                    asked += n;
                 }
-                asked = done;
+                Chunk chunk = window.poll();
+                ByteBuffer data = ((Message.Rread) chunk.reply().awaitInTransfer(window.size() + 1,
+                        !window.isEmpty() || asked < len)).data();
+                int got = data.remaining();
+                if (got > chunk.count()) {
+                    chunk.reply().recycle();
+                    throw new ErrnoException(Errno.EIO, "server returned " + got + " bytes for a read of "
+                            + chunk.count());
+                }
+                data.get(b, off + chunk.position(), got);
+                chunk.reply().recycle();
+                done = chunk.position() + got;
+                if (got < chunk.count()) {
+                    dropped |= !window.isEmpty();
+                    window.clear(); // their replies still come and are dropped; their offsets are read again
+                    if (got == 0) {
+                        break;
+                    }
+                    asked = done;
+                }
+            }
+            finished = true;
+        } finally {
+            // Replies nobody awaits, or the reader thread not woken for others' replies while this one read.
+            if (!finished || dropped || !window.isEmpty()) {
+                file.transferAbandoned();
             }
         }
         return done;
@@ -65,26 +80,37 @@ final class Transfers {
         int base = src.position();
         int len = src.remaining();
         ArrayDeque<Chunk> window = new ArrayDeque<>(WINDOW);
+        boolean finished = false;
         int asked = 0;
-        while (asked < len || !window.isEmpty()) {
-            while (window.size() < WINDOW && asked < len) {
-                int n = Math.min(max, len - asked);
-                window.add(new Chunk(file.sendWindowedWrite(offset + asked, src.slice(base + asked, n)), asked, n));
-                asked += n;
-            }
-            Chunk chunk = window.poll();
-            int written = ((Message.Rwrite) chunk.reply().await()).count();
-            int position = chunk.position();
-            int rest = chunk.count();
-            while (written != rest) {
-                if (written <= 0 || written > rest) {
-                    throw new ErrnoException(Errno.EIO, "server wrote " + Integer.toUnsignedString(written)
-                            + " bytes of " + rest + " at offset " + (offset + position));
+        try {
+            while (asked < len || !window.isEmpty()) {
+                while (window.size() < WINDOW && asked < len) {
+                    int n = Math.min(max, len - asked);
+                    window.add(new Chunk(file.sendTransferWrite(offset + asked, src.slice(base + asked, n)), asked,
+                            n));
+                    asked += n;
                 }
-                position += written;
-                rest -= written;
-                written = ((Message.Rwrite) file.sendWindowedWrite(offset + position, src.slice(base + position, rest))
-                        .await()).count();
+                Chunk chunk = window.poll();
+                int written = ((Message.Rwrite) chunk.reply().awaitInTransfer(window.size() + 1,
+                        !window.isEmpty() || asked < len)).count();
+                int position = chunk.position();
+                int rest = chunk.count();
+                while (written != rest) {
+                    if (written <= 0 || written > rest) {
+                        throw new ErrnoException(Errno.EIO, "server wrote " + Integer.toUnsignedString(written)
+                                + " bytes of " + rest + " at offset " + (offset + position));
+                    }
+                    position += written;
+                    rest -= written;
+                    written = ((Message.Rwrite) file.sendTransferWrite(offset + position,
+                            src.slice(base + position, rest)).awaitInTransfer(window.size() + 1,
+                            !window.isEmpty() || asked < len)).count();
+                }
+            }
+            finished = true;
+        } finally {
+            if (!finished || !window.isEmpty()) {
+                file.transferAbandoned();
             }
         }
         src.position(base + len);

@@ -41,7 +41,15 @@ sealed interface Wire permits SocketWire, ThreadedWire {
      * Reads replies in the calling thread until {@code reply} completes, if this wire lets callers read and nobody
      * else is reading; returns early when the thread is interrupted or the connection closes.
      */
-    default void lead(CallFuture reply) {}
+    default void lead(CallFuture reply) {
+        lead(reply, false);
+    }
+
+    /**
+     * Like {@link #lead(CallFuture)}; with {@code more}, the caller reads again at once for another reply of its
+     * own, so replies still due need not wake the wire's reader when this returns.
+     */
+    default void lead(CallFuture reply, boolean more) {}
 
     /** Wakes a caller reading in {@link #lead} to look at its reply again (it was failed by another thread). */
     default void wakeLeader() {}

@@ -293,6 +293,42 @@ class CallerIoTest {
         }
     }
 
+    /**
+     * A transfer's caller reads its window's replies itself; when the first reply fails, the caller gives up with
+     * the rest of the window in flight, and the connection must still read their replies and free their tags.
+     */
+    @Test
+    void aTransferThatFailsLeavesTheRestOfItsWindowToTheConnection() throws Exception {
+        connect(ClientOptions.defaults().withMaxInFlight(2));
+        int max = conn.maxWriteSize();
+        ByteBuffer data = ByteBuffer.allocate(max + 100);
+        CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+            try {
+                root.writeFully(0, data);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, task -> Thread.ofPlatform().start(task));
+        Frame first = peer.read();
+        Frame second = peer.read();
+        assertEquals(max, assertInstanceOf(Message.Twrite.class, first.message()).data().remaining());
+        assertEquals(100, assertInstanceOf(Message.Twrite.class, second.message()).data().remaining());
+        peer.reply(first.tag(), new Message.Rlerror(Errno.ENOSPC.code()));
+        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> writing.get(10, TimeUnit.SECONDS));
+        assertEquals(Errno.ENOSPC, ((ErrnoException) failed.getCause().getCause()).errno());
+        peer.reply(second.tag(), new Message.Rwrite(100));
+        // Both tags of the two in flight must come free: two more requests at once need them.
+        CompletableFuture<FileAttr> a = root.getattrAsync(Dotl.GETATTR_BASIC);
+        CompletableFuture<FileAttr> b = root.getattrAsync(Dotl.GETATTR_BASIC);
+        for (int i = 0; i < 2; i++) {
+            Frame f = peer.read();
+            peer.reply(f.tag(), ScriptedPeer.attrOfSize(5));
+        }
+        assertEquals(5, a.get(10, TimeUnit.SECONDS).size());
+        assertEquals(5, b.get(10, TimeUnit.SECONDS).size());
+    }
+
     private static byte pattern(int seed, long position) {
         return (byte) (position * 31 + seed * 7 + (position >>> 8));
     }
