@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,24 +25,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Requests that change or list directories, against the synth backend, over TCP and Unix sockets. */
 @Timeout(120)
 class DirectoryOperationsTest {
+    @AutoClose
     private TestServer server;
     private RawClient c;
 
     private void start(TestServer.Transport transport, SynthFileSystem fs) throws Exception {
-        server = TestServer.start(NinefsServer.builder().export("", fs).build(), transport);
-        c = server.client();
-        c.attach(0, "");
+        server = TestServer.exporting(fs, transport);
+        c = server.attached(TestServer.MSIZE);
     }
 
     private void start(TestServer.Transport transport) throws Exception {
         start(transport, SynthFileSystem.builder().contents(r -> r.file("file", "content").dir("sub", d -> {}))
                 .build());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        c.close();
-        server.close();
     }
 
     @ParameterizedTest

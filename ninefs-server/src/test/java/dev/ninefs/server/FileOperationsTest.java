@@ -13,7 +13,7 @@ import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.Message.*;
 import dev.ninefs.protocol.Qid;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class FileOperationsTest {
     private static final int MSIZE = 8192;
+    @AutoClose
     private TestServer server;
     private RawClient c;
 
@@ -29,15 +30,8 @@ class FileOperationsTest {
         SynthFileSystem fs = SynthFileSystem.builder()
                 .contents(r -> r.file("big", new byte[3 * MSIZE]).dir("dir", d -> d.file("inside", "i")))
                 .build();
-        server = TestServer.start(NinefsServer.builder().export("", fs).build(), transport);
-        c = server.client(MSIZE);
-        c.attach(0, "");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        c.close();
-        server.close();
+        server = TestServer.exporting(fs, transport);
+        c = server.attached(MSIZE);
     }
 
     @ParameterizedTest

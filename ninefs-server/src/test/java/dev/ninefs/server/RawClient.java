@@ -182,6 +182,30 @@ final class RawClient implements AutoCloseable {
         return f;
     }
 
+    /** Passes over the next {@code n} replies in arrival order (those of the requests that set a test up). */
+    void skipArrivals(int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            nextArrival();
+        }
+    }
+
+    /** Asserts that the next reply in arrival order answers {@code tag} with a {@code type}; returns it. */
+    <T extends Message.Response> T expectArrival(int tag, Class<T> type) throws InterruptedException {
+        Frame f = nextArrival();
+        assertEquals(tag, f.tag(), () -> "reply to tag " + tag + " expected, got " + f);
+        return assertInstanceOf(type, f.message());
+    }
+
+    /**
+     * Asserts that a request the Tflush {@code flush} came too late for is answered first, with a {@code type}, and
+     * the Rflush after it: the order the protocol promises, as the next two replies to arrive.
+     */
+    void expectAnsweredThenFlushed(int tag, Class<? extends Message.Response> type, int flush)
+            throws InterruptedException {
+        expectArrival(tag, type);
+        expectArrival(flush, Rflush.class);
+    }
+
     /** Whether the server hung up (waits for it). */
     boolean awaitHangUp() throws InterruptedException {
         return ended.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);

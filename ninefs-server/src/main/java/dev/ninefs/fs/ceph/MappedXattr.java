@@ -52,14 +52,8 @@ final class MappedXattr implements Security {
     public CephClient.Opened create(InodeRef dir, String name, int flags, int mode, int uid, int gid)
             throws ErrnoException {
         CephClient.Opened opened = client.create(dir, name, fmode, flags | Flags.CREATE, null);
-        try {
-            return new CephClient.Opened(opened.inode(),
-                    mark(opened.inode(), opened.attr(), uid, gid, FileId.S_IFREG | (mode & 07777), null), opened.fh());
-        } catch (ErrnoException e) {
-            client.close(opened.fh());
-            undo(dir, name, false, opened.inode());
-            throw e;
-        }
+        return Creations.finish(client, dir, name, opened,
+                (in, raw) -> mark(in, raw, uid, gid, FileId.S_IFREG | (mode & 07777), null));
     }
 
     @Override
@@ -79,7 +73,7 @@ final class MappedXattr implements Security {
             }
         } catch (ErrnoException e) {
             client.close(file.fh());
-            undo(dir, name, false, made.inode());
+            Creations.undo(client, dir, name, false, made.inode());
             throw e;
         }
         client.close(file.fh());
@@ -153,12 +147,7 @@ final class MappedXattr implements Security {
 
     private CephClient.Entry marked(InodeRef dir, String name, boolean directory, CephClient.Entry made, int uid,
             int gid, int mode, Long rdev) throws ErrnoException {
-        try {
-            return new CephClient.Entry(made.inode(), mark(made.inode(), made.attr(), uid, gid, mode, rdev));
-        } catch (ErrnoException e) {
-            undo(dir, name, directory, made.inode());
-            throw e;
-        }
+        return Creations.finish(client, dir, name, directory, made, (in, raw) -> mark(in, raw, uid, gid, mode, rdev));
     }
 
     /** Writes the client's view of a new file; returns that view. */
@@ -206,18 +195,5 @@ final class MappedXattr implements Security {
             }
             throw e;
         }
-    }
-
-    private void undo(InodeRef dir, String name, boolean directory, InodeRef made) {
-        try {
-            if (directory) {
-                client.rmdir(dir, name);
-            } else {
-                client.unlink(dir, name);
-            }
-        } catch (ErrnoException ignored) {
-            // gone already
-        }
-        made.release();
     }
 }

@@ -43,16 +43,10 @@ final class Passthrough implements Security {
     public CephClient.Opened create(InodeRef dir, String name, int flags, int mode, int uid, int gid)
             throws ErrnoException {
         CephClient.Opened opened = owned(uid, gid, as -> client.create(dir, name, mode, flags | Flags.CREATE, as));
-        if (opened.attr().uid() == owner(uid) && opened.attr().gid() == group(gid)) {
+        if (ownedBy(opened.attr(), uid, gid)) {
             return opened;
         }
-        try {
-            return new CephClient.Opened(opened.inode(), chownNew(opened.inode(), opened.attr(), uid, gid), opened.fh());
-        } catch (ErrnoException e) {
-            client.close(opened.fh());
-            undo(dir, name, false, opened.inode());
-            throw e;
-        }
+        return Creations.finish(client, dir, name, opened, (in, made) -> chownNew(in, made, uid, gid));
     }
 
     @Override
@@ -133,15 +127,14 @@ final class Passthrough implements Security {
 
     private CephClient.Entry fixOwner(InodeRef dir, String name, boolean directory, int uid, int gid,
             CephClient.Entry made) throws ErrnoException {
-        if (made.attr().uid() == owner(uid) && made.attr().gid() == group(gid)) {
+        if (ownedBy(made.attr(), uid, gid)) {
             return made;
         }
-        try {
-            return new CephClient.Entry(made.inode(), chownNew(made.inode(), made.attr(), uid, gid));
-        } catch (ErrnoException e) {
-            undo(dir, name, directory, made.inode());
-            throw e;
-        }
+        return Creations.finish(client, dir, name, directory, made, (in, attr) -> chownNew(in, attr, uid, gid));
+    }
+
+    private boolean ownedBy(Attr attr, int uid, int gid) {
+        return attr.uid() == owner(uid) && attr.gid() == group(gid);
     }
 
     /**
@@ -162,19 +155,5 @@ final class Passthrough implements Security {
             }
             throw e;
         }
-    }
-
-    /** Removes what a failed creation left, so that the client sees it fail as a whole. */
-    private void undo(InodeRef dir, String name, boolean directory, InodeRef made) {
-        try {
-            if (directory) {
-                client.rmdir(dir, name);
-            } else {
-                client.unlink(dir, name);
-            }
-        } catch (ErrnoException ignored) {
-            // it is gone already, or someone else's now
-        }
-        made.release();
     }
 }

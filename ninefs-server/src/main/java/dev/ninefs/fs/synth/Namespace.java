@@ -54,15 +54,7 @@ final class Namespace {
         Lock lock = store.tree.writeLock();
         lock.lock();
         try {
-            if (dir.nlink == 0) {
-                throw new ErrnoException(Errno.ENOENT, "directory was removed");
-            }
-            store.access.check(uid, dir, EXEC);
-            if (dir.lookup(name) != null) {
-                throw new ErrnoException(Errno.EEXIST);
-            }
-            readOnly(readOnly);
-            store.access.check(uid, dir, WRITE);
+            checkNewName(uid, readOnly, dir, name);
             boolean isDir = (mode & FileId.S_IFMT) == FileId.S_IFDIR;
             if ((dir.mode & S_ISGID) != 0) {
                 gid = dir.gid;
@@ -91,21 +83,29 @@ final class Namespace {
         }
     }
 
+    /**
+     * The checks before {@code name} is added to {@code dir}, in Linux's order: the directory still exists, may be
+     * searched, has no such entry, is writable. Under the tree write lock.
+     */
+    private void checkNewName(int uid, boolean readOnly, Directory dir, String name) throws ErrnoException {
+        if (dir.nlink == 0) {
+            throw new ErrnoException(Errno.ENOENT, "directory was removed");
+        }
+        store.access.check(uid, dir, EXEC);
+        if (dir.lookup(name) != null) {
+            throw new ErrnoException(Errno.EEXIST);
+        }
+        readOnly(readOnly);
+        store.access.check(uid, dir, WRITE);
+    }
+
     /** A new name {@code name} in {@code dir} for {@code target}. */
     void link(int uid, boolean readOnly, Directory dir, String name, Inode target) throws ErrnoException {
         checkName(name);
         Lock lock = store.tree.writeLock();
         lock.lock();
         try {
-            if (dir.nlink == 0) {
-                throw new ErrnoException(Errno.ENOENT, "directory was removed");
-            }
-            store.access.check(uid, dir, EXEC);
-            if (dir.lookup(name) != null) {
-                throw new ErrnoException(Errno.EEXIST);
-            }
-            readOnly(readOnly);
-            store.access.check(uid, dir, WRITE);
+            checkNewName(uid, readOnly, dir, name);
             if (target.isDirectory()) {
                 throw new ErrnoException(Errno.EPERM, "hard link to a directory");
             }

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The backend contract on a real CephFS, security model passthrough. The class mounts a directory with a 10 GiB
@@ -20,25 +21,21 @@ import org.junit.jupiter.api.BeforeAll;
  * STATFS_ACCOUNTING (a quota root's usage is the MDS's recursive statistics, propagated lazily).
  */
 class CephContractTest extends BackendContract {
-    static CephTestCluster cluster;
+    @RegisterExtension
+    static final CephTestCluster cluster = CephTestCluster.perClass();
     /** One mount for the class, at a directory with a 10 GiB quota; each test exports a new subdirectory of it. */
     static CephFileSystem base;
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = CephTestCluster.start();
+    static void openBase() throws Exception {
         base = CephFileSystem.open(cluster.options(cluster.newDirectory("contract", 10L << 30)));
     }
 
     @AfterAll
-    static void stopCluster() throws Exception {
+    static void closeBase() throws Exception {
         if (base != null) {
             base.close();
             base = null;
-        }
-        if (cluster != null) {
-            cluster.close();
-            cluster = null;
         }
     }
 

@@ -22,29 +22,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Mounting, its failures (each with a message that says what is wrong), and the mount's lifetime. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CephMountTest {
     private static final User ROOT = new User(0, "root");
-    private static CephTestCluster cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = CephTestCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final CephTestCluster cluster = CephTestCluster.perClass();
 
     @Test
     void anUnreachableClusterFailsWithinTheTimeoutNotAHang(@TempDir Path tmp) throws Exception {

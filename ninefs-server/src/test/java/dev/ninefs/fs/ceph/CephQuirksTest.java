@@ -23,13 +23,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Regression tests for the Ceph 16.2 behaviours the backend works around (listed in the package documentation). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CephQuirksTest {
     private static final long PAST = 1_000_000_000L;
     private static final LockOwner ALICE = new LockOwner(1, 100, "a"), BOB = new LockOwner(2, 200, "b");
-    private static CephTestCluster cluster;
+    @RegisterExtension
+    static final CephTestCluster cluster = CephTestCluster.perClass();
     private static CephFileSystem base;
 
     private CephFileSystem fs;
@@ -37,18 +39,14 @@ class CephQuirksTest {
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = CephTestCluster.start();
+    static void openBase() throws Exception {
         base = CephFileSystem.open(cluster.options(cluster.newDirectory("quirks", 0)));
     }
 
     @AfterAll
-    static void stopCluster() throws Exception {
+    static void closeBase() throws Exception {
         if (base != null) {
             base.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

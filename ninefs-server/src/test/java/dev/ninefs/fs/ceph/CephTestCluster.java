@@ -15,38 +15,58 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real single-node Ceph cluster for a test class, started and stopped by the project's own
- * {@code scripts/ceph-cluster.sh} (which installs Debian's packages when it may). Tests are skipped only when the
- * script reports that the packages are missing and cannot be installed here; any other failure fails them.
+ * {@code scripts/ceph-cluster.sh} (which installs Debian's packages when it may). A test class registers one as an
+ * extension ({@code @RegisterExtension static final CephTestCluster cluster = CephTestCluster.perClass();}): it
+ * starts before the class's {@code @BeforeAll} methods and stops after its {@code @AfterAll} methods. Tests are
+ * skipped only when the script reports that the packages are missing and cannot be installed here; any other
+ * failure fails them.
  */
-final class CephTestCluster implements AutoCloseable {
+final class CephTestCluster implements BeforeAllCallback, AfterAllCallback {
     /** The script's exit status for "packages missing and not installable". */
     private static final int NO_PACKAGES = 3;
     private static final AtomicInteger DIRECTORIES = new AtomicInteger();
 
-    private final Path script;
-    private final Path dir;
-    private final Map<String, String> env;
-    private final long startMillis;
-    private final CephFileSystem admin;
+    private final Map<String, String> settings;
+    private volatile Running running;
 
-    private CephTestCluster(Path script, Path dir, Map<String, String> env, long startMillis) throws ErrnoException {
-        this.script = script;
-        this.dir = dir;
-        this.env = env;
-        this.startMillis = startMillis;
-        this.admin = CephFileSystem.open(options("/"));
+    /** A started cluster: its script and directory, the environment the script printed, the admin mount. */
+    private record Running(Path script, Path dir, Map<String, String> env, long startMillis, CephFileSystem admin) {}
+
+    private CephTestCluster(Map<String, String> settings) {
+        this.settings = Map.copyOf(settings);
     }
 
-    /** Starts a cluster (memstore, no mgr) for one test class. */
-    static CephTestCluster start() throws Exception {
-        return start(Map.of());
+    /** A cluster (memstore, no mgr) for each test class that registers it. */
+    static CephTestCluster perClass() {
+        return perClass(Map.of());
     }
 
-    /** Starts a cluster with extra script settings (CEPH_CLUSTER_MGR=1, CEPH_CLUSTER_STORE=bluestore...). */
-    static CephTestCluster start(Map<String, String> settings) throws Exception {
+    /** A cluster with extra script settings (CEPH_CLUSTER_MGR=1, CEPH_CLUSTER_STORE=bluestore...). */
+    static CephTestCluster perClass(Map<String, String> settings) {
+        return new CephTestCluster(settings);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        running = start(settings);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        Running r = running;
+        running = null;
+        if (r != null) {
+            stop(r);
+        }
+    }
+
+    private static Running start(Map<String, String> settings) throws Exception {
         Path script = findScript();
         Path dir = Path.of("/tmp", "nf-ceph-" + ProcessHandle.current().pid() + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
@@ -81,28 +101,54 @@ final class CephTestCluster implements AutoCloseable {
         }
         long millis = Long.parseLong(Files.readString(dir.resolve("start-ms")).strip());
         System.out.println("ceph cluster " + dir + " active after " + millis + " ms " + settings);
-        return new CephTestCluster(script, dir, env, millis);
+        Running started = new Running(script, dir, env, millis, null);
+        try {
+            return new Running(script, dir, env, millis, CephFileSystem.open(options(started, "/")));
+        } catch (ErrnoException | RuntimeException e) {
+            stop(started);
+            throw e;
+        }
+    }
+
+    private Running running() {
+        Running r = running;
+        if (r == null) {
+            throw new IllegalStateException("no cluster: register it with @RegisterExtension on a static field");
+        }
+        return r;
     }
 
     Path conf() {
-        return Path.of(env.get("CEPH_CONF"));
+        return conf(running());
     }
 
     String fsName() {
-        return env.get("CEPH_FS_NAME");
+        return fsName(running());
     }
 
     Path dir() {
-        return dir;
+        return running().dir();
     }
 
     long startMillis() {
-        return startMillis;
+        return running().startMillis();
     }
 
     /** Options that export {@code path} of the cluster's filesystem, passthrough. */
     CephOptions options(String path) {
-        return new CephOptions(conf(), "admin", null, null, fsName(), path, CephOptions.SecurityModel.PASSTHROUGH,
+        return options(running(), path);
+    }
+
+    private static Path conf(Running r) {
+        return Path.of(r.env().get("CEPH_CONF"));
+    }
+
+    private static String fsName(Running r) {
+        return r.env().get("CEPH_FS_NAME");
+    }
+
+    private static CephOptions options(Running r, String path) {
+        return new CephOptions(conf(r), "admin", null, null, fsName(r), path, CephOptions.SecurityModel.PASSTHROUGH,
                 Duration.ofSeconds(20), false, 0600, 0700);
     }
 
@@ -112,7 +158,7 @@ final class CephTestCluster implements AutoCloseable {
      * its path.
      */
     String newDirectory(String prefix, long quotaBytes) throws ErrnoException {
-        return "/" + newDirectory(admin, prefix, quotaBytes);
+        return "/" + newDirectory(admin(), prefix, quotaBytes);
     }
 
     /** A new, empty directory, mode 0777, in the root of {@code export}; returns its name. */
@@ -132,13 +178,15 @@ final class CephTestCluster implements AutoCloseable {
 
     /** The gateway's admin export of the whole filesystem. */
     CephFileSystem admin() {
-        return admin;
+        return running().admin();
     }
 
-    @Override
-    public void close() throws IOException {
-        admin.close();
-        Process stop = new ProcessBuilder(script.toString(), "stop", dir.toString()).redirectErrorStream(true).start();
+    private static void stop(Running r) throws IOException {
+        if (r.admin() != null) {
+            r.admin().close();
+        }
+        Process stop = new ProcessBuilder(r.script().toString(), "stop", r.dir().toString()).redirectErrorStream(true)
+                .start();
         String out = new String(stop.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!stop.waitFor(60, TimeUnit.SECONDS) || stop.exitValue() != 0) {

@@ -21,12 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two gateways on one CephFS: two CephFileSystem instances, each its own libcephfs client (mount), exporting the
@@ -36,25 +35,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CephTwoGatewaysTest {
     private static final User ALICE = new User(1000, "alice");
-    private static CephTestCluster cluster;
+    @RegisterExtension
+    static final CephTestCluster cluster = CephTestCluster.perClass();
 
     private CephFileSystem gatewayA;
     private CephFileSystem gatewayB;
     private Node rootA;
     private Node rootB;
     private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = CephTestCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @BeforeEach
     void twoGateways() throws Exception {

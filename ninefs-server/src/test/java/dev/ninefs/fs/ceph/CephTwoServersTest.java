@@ -19,12 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two ninefs servers exporting the same CephFS, end to end: each server has its own CephFileSystem (its own
@@ -36,23 +35,12 @@ import org.junit.jupiter.api.Timeout;
 class CephTwoServersTest {
     private static final String ANAME = "cephfs";
     private static final int UID = 1000;
-    private static CephTestCluster cluster;
+    @RegisterExtension
+    static final CephTestCluster cluster = CephTestCluster.perClass();
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private RemoteFile rootA;
     private RemoteFile rootB;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = CephTestCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @BeforeEach
     void twoServersOnOneDirectory() throws Exception {

@@ -4,6 +4,7 @@ package dev.ninefs.fs.local;
 import static dev.ninefs.fs.local.LocalFixture.GID;
 import static dev.ninefs.fs.local.LocalFixture.USER;
 import static dev.ninefs.fs.local.LocalFixture.assertErrno;
+import static dev.ninefs.fs.local.LocalFixture.open;
 import static dev.ninefs.fs.local.LocalFixture.writeFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -36,7 +37,7 @@ class LocalChildIdTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void childIdOfEveryListedEntryIsWhatAWalkToItGives(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(model)); Node root = fs.attach(USER);
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER);
                 Node d = root.mkdir("d", 0750, GID)) {
             populate(d);
             // Made behind the server's back: a real symlink and fifo, no mapped metadata, even under mapped models.
@@ -69,7 +70,7 @@ class LocalChildIdTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void childIdRefusesWhatAWalkRefuses(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(model)); Node root = fs.attach(USER);
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER);
                 Node d = root.mkdir("d", 0755, GID)) {
             writeFile(d, "f", "x");
             d.setattr(LocalFixture.chmod(0700)); // makes mapped-file metadata for d in the root

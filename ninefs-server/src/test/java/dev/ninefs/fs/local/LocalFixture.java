@@ -11,6 +11,7 @@ import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.function.Executable;
@@ -22,6 +23,11 @@ final class LocalFixture {
     static final int GID = 5678;
 
     private LocalFixture() {}
+
+    /** An export of {@code dir} in {@code model} with the default options. */
+    static LocalFileSystem open(Path dir, SecurityModel model) {
+        return LocalFileSystem.open(dir, LocalOptions.of(model));
+    }
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

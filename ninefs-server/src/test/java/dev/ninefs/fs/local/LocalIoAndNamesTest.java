@@ -4,6 +4,7 @@ package dev.ninefs.fs.local;
 import static dev.ninefs.fs.local.LocalFixture.GID;
 import static dev.ninefs.fs.local.LocalFixture.USER;
 import static dev.ninefs.fs.local.LocalFixture.assertErrno;
+import static dev.ninefs.fs.local.LocalFixture.open;
 import static dev.ninefs.fs.local.LocalFixture.read;
 import static dev.ninefs.fs.local.LocalFixture.readAll;
 import static dev.ninefs.fs.local.LocalFixture.utf8;
@@ -33,14 +34,10 @@ class LocalIoAndNamesTest {
     @TempDir
     Path dir;
 
-    private LocalFileSystem open(SecurityModel model) {
-        return LocalFileSystem.open(dir, LocalOptions.of(model));
-    }
-
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void userXattrsRoundTrip(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER);
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER);
                 Node f = root.create("x", Dotl.O_RDONLY, 0600, GID).node()) {
             f.setxattr("user.colour", utf8("blue"), 0);
             assertArrayEquals(utf8("blue"), f.getxattr("user.colour"));
@@ -69,7 +66,7 @@ class LocalIoAndNamesTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void readOnlyExportRefusesEveryChange(SecurityModel model) throws Exception {
-        try (LocalFileSystem rw = open(model); Node root = rw.attach(USER)) {
+        try (LocalFileSystem rw = open(dir, model); Node root = rw.attach(USER)) {
             writeFile(root, "r", "content");
         }
         try (LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(model).withReadOnly(true));
@@ -111,7 +108,7 @@ class LocalIoAndNamesTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void directBuffersAreUsedInPlace(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             Node.Created c = root.create("direct", Dotl.O_RDWR, 0600, GID);
             try (Node n = c.node(); OpenFile io = c.file()) {
                 assertTrue(n.fileId().isRegular());
@@ -135,7 +132,7 @@ class LocalIoAndNamesTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void badNamesAreRefused(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             for (String bad : new String[] {"", "a/b", "/", "a\0b", ".", ".."}) {
                 assertErrno(Errno.EINVAL, () -> root.create(bad, Dotl.O_RDWR, 0600, GID));
                 assertErrno(Errno.EINVAL, () -> root.mkdir(bad, 0700, GID));

@@ -3,6 +3,7 @@ package dev.ninefs.fs.local;
 
 import static dev.ninefs.fs.local.LocalFixture.GID;
 import static dev.ninefs.fs.local.LocalFixture.USER;
+import static dev.ninefs.fs.local.LocalFixture.open;
 import static dev.ninefs.fs.local.LocalFixture.writeFile;
 import static dev.ninefs.protocol.Dotl.LOCK_TYPE_RDLCK;
 import static dev.ninefs.protocol.Dotl.LOCK_TYPE_UNLCK;
@@ -47,7 +48,7 @@ class LocalLockTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void aWriteLockBlocksTheOtherClientUntilItsFileIsClosed(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(model)); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             writeFile(root, "shared", "0123456789");
             try (Node na = root.walk("shared"); Node nb = root.walk("shared");
                     OpenFile b = nb.open(Dotl.O_RDWR)) {
@@ -70,7 +71,7 @@ class LocalLockTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void clientLocksExcludeHostProcessesAndTheOtherWayRound(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(model)); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             writeFile(root, "shared", "0123456789");
             Path host = dir.resolve("shared");
             try (Node n = root.walk("shared"); OpenFile a = n.open(Dotl.O_RDWR);
@@ -103,7 +104,7 @@ class LocalLockTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void aFailedUpgradeLeavesTheOldLocksInPlace(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(model)); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             writeFile(root, "shared", "0123456789");
             try (Node n = root.walk("shared"); OpenFile a = n.open(Dotl.O_RDWR); OpenFile b = n.open(Dotl.O_RDWR);
                     FileChannel channel = FileChannel.open(dir.resolve("shared"), StandardOpenOption.READ)) {

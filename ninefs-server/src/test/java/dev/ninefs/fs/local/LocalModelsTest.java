@@ -4,6 +4,7 @@ package dev.ninefs.fs.local;
 import static dev.ninefs.fs.local.LocalFixture.GID;
 import static dev.ninefs.fs.local.LocalFixture.USER;
 import static dev.ninefs.fs.local.LocalFixture.assertErrno;
+import static dev.ninefs.fs.local.LocalFixture.open;
 import static dev.ninefs.fs.local.LocalFixture.names;
 import static dev.ninefs.fs.local.LocalFixture.read;
 import static dev.ninefs.fs.local.LocalFixture.readAll;
@@ -41,14 +42,10 @@ class LocalModelsTest {
     @TempDir
     Path dir;
 
-    private LocalFileSystem open(SecurityModel model) {
-        return LocalFileSystem.open(dir, LocalOptions.of(model));
-    }
-
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void createdFileKeepsTheClientsOwnerAndMode(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             Node.Created c = root.create("f", Dotl.O_RDWR, 0640, GID);
             try (Node f = c.node(); OpenFile io = c.file()) {
                 write(io, 0, "hello");
@@ -74,7 +71,7 @@ class LocalModelsTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void directoriesWalkUpAndDownButNeverAboveTheRoot(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             try (Node d = root.mkdir("d", 0750, GID); Node e = d.mkdir("e", 0700, GID)) {
                 assertEquals(FileId.S_IFDIR | 0750, d.getattr().mode());
                 try (Node up = e.walk(".."); Node upup = up.walk(".."); Node top = upup.walk("..")) {
@@ -101,7 +98,7 @@ class LocalModelsTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void symlinksAreNodesNeverFollowed(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             try (Node l = root.symlink("l", "/etc/passwd", GID)) {
                 assertTrue(l.fileId().isSymlink());
                 assertEquals("/etc/passwd", l.readlink());
@@ -129,7 +126,7 @@ class LocalModelsTest {
     @EnumSource(SecurityModel.class)
     @Timeout(120)
     void readdirCookiesResumeAcrossCallsWhileEntriesComeAndGo(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER); Node d = root.mkdir("big", 0755, GID)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER); Node d = root.mkdir("big", 0755, GID)) {
             Set<String> stable = new HashSet<>();
             for (int i = 0; i < 300; i++) {
                 writeFile(d, "f" + i, "");
@@ -170,7 +167,7 @@ class LocalModelsTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void dotAndDotDotAreListedWithTheirInodes(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER); Node d = root.mkdir("d", 0755, GID)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER); Node d = root.mkdir("d", 0755, GID)) {
             writeFile(d, "f", "");
             var entries = LocalFixture.list(d);
             assertEquals(3, entries.size(), entries.toString());
@@ -187,7 +184,7 @@ class LocalModelsTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void renameAcrossDirectoriesKeepsNodesAndMetadata(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER);
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER);
                 Node a = root.mkdir("a", 0755, GID); Node b = root.mkdir("b", 0755, GID)) {
             Node.Created c = a.create("x", Dotl.O_RDWR, 0604, GID);
             try (Node x = c.node(); OpenFile io = c.file()) {
@@ -226,7 +223,7 @@ class LocalModelsTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void unlinkedOpenFileKeepsWorking(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             Node.Created c = root.create("gone", Dotl.O_RDWR, 0644, GID);
             try (Node n = c.node(); OpenFile io = c.file()) {
                 write(io, 0, "before");
@@ -257,7 +254,7 @@ class LocalModelsTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void timesKeepNanoseconds(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER);
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER);
                 Node f = root.create("t", Dotl.O_RDONLY, 0600, GID).node()) {
             f.setattr(LocalFixture.times(1_600_000_000L, 123_456_789, 1_700_000_000L, 987_654_321));
             Attr a = f.getattr();
@@ -272,7 +269,7 @@ class LocalModelsTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void ownershipAndModeChanges(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER);
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER);
                 Node f = root.create("o", Dotl.O_RDONLY, 0600, GID).node()) {
             f.setattr(LocalFixture.chown(4321, 8765));
             f.setattr(LocalFixture.chmod(04755));
@@ -290,7 +287,7 @@ class LocalModelsTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void specialFilesAreMadeButNeverOpened(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             try (Node fifo = root.mknod("fifo", FileId.S_IFIFO | 0644, 0, 0, GID)) {
                 assertEquals(FileId.S_IFIFO | 0644, fifo.getattr().mode());
                 assertErrno(Errno.ENXIO, () -> fifo.open(Dotl.O_RDONLY));
@@ -320,7 +317,7 @@ class LocalModelsTest {
     @ParameterizedTest
     @EnumSource(SecurityModel.class)
     void hardLinksShareTheFile(SecurityModel model) throws Exception {
-        try (LocalFileSystem fs = open(model); Node root = fs.attach(USER)) {
+        try (LocalFileSystem fs = open(dir, model); Node root = fs.attach(USER)) {
             writeFile(root, "orig", "shared");
             try (Node orig = root.walk("orig")) {
                 root.link("alias", orig);
