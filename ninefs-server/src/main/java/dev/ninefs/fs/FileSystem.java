@@ -19,11 +19,11 @@ public interface FileSystem extends AutoCloseable {
     }
 
     /**
-     * Whether getattr, walk, close and read/write of an open file always return in a short, bounded time: they touch
-     * memory or a local disk, and never wait on the network, on a peer (a pipe) or on a lock another client holds.
-     * The server may then run such a request on the connection's reader thread when nothing else is in flight on
-     * that connection, which saves two thread hand-offs per request; meanwhile that connection reads nothing (a
-     * Tflush for it waits until it is done). Default false. A decorator that may block must not forward it.
+     * Whether every call but fsync always returns in a short, bounded time: it touches memory or a local disk, and
+     * never waits on the network, on a peer (a pipe, a FIFO being opened) or on a lock another client holds. The
+     * server may then run a request on the connection's reader thread when nothing else is in flight on that
+     * connection, which saves two thread hand-offs per request; meanwhile that connection reads nothing (a Tflush
+     * for it waits until it is done). Default false. A decorator that may block must not forward it.
      */
     default boolean quickCalls() {
         return false;

@@ -249,18 +249,41 @@ final class Session implements Connection, SessionContext, SessionReader.Steps {
     }
 
     /**
-     * Whether {@code request} may run on the reader thread: a kind that does little, on a fid of an export whose
-     * calls are bounded ({@link dev.ninefs.fs.FileSystem#quickCalls}). Anything else, or a fid that is not there,
-     * gets its own thread (and its error from there).
+     * Whether {@code request} may run on the reader thread: any request on a fid of an export whose calls are
+     * bounded ({@link dev.ninefs.fs.FileSystem#quickCalls}; Tlock never waits, see {@link IoRequests#lock}), but
+     * fsync, which may wait for a busy disk for seconds; session-level requests never. A request on a fid that is
+     * not there gets its own thread (and its error from there).
      */
     private boolean quick(Message.Request request) {
         return switch (request) {
-            case Message.Tgetattr g -> quickCalls(g.fid());
-            case Message.Twalk w -> quickCalls(w.fid());
-            case Message.Tclunk c -> quickCalls(c.fid());
+            case Message.Tgetattr r -> quickCalls(r.fid());
+            case Message.Twalk r -> quickCalls(r.fid());
+            case Message.Tclunk r -> quickCalls(r.fid());
             case Message.Tread r -> quickCalls(r.fid());
-            case Message.Twrite w -> quickCalls(w.fid());
-            default -> false;
+            case Message.Twrite r -> quickCalls(r.fid());
+            case Message.Tlopen r -> quickCalls(r.fid());
+            case Message.Tlcreate r -> quickCalls(r.fid());
+            case Message.Tsymlink r -> quickCalls(r.fid());
+            case Message.Tmknod r -> quickCalls(r.dfid());
+            case Message.Trename r -> quickCalls(r.fid());
+            case Message.Treadlink r -> quickCalls(r.fid());
+            case Message.Tsetattr r -> quickCalls(r.fid());
+            case Message.Txattrwalk r -> quickCalls(r.fid());
+            case Message.Txattrcreate r -> quickCalls(r.fid());
+            case Message.Treaddir r -> quickCalls(r.fid());
+            case Message.Tgetlock r -> quickCalls(r.fid());
+            case Message.Tlink r -> quickCalls(r.dfid());
+            case Message.Tmkdir r -> quickCalls(r.dfid());
+            case Message.Trenameat r -> quickCalls(r.olddirfid());
+            case Message.Tunlinkat r -> quickCalls(r.dirfid());
+            case Message.Tremove r -> quickCalls(r.fid());
+            case Message.Tstatfs r -> quickCalls(r.fid());
+            case Message.Tlock r -> quickCalls(r.fid());
+            case Message.Tfsync r -> false;
+            case Message.Tversion r -> false;
+            case Message.Tauth r -> false;
+            case Message.Tattach r -> false;
+            case Message.Tflush r -> false;
         };
     }
 

@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A test decorator whose getattr blocks, for files whose name has a {@link Gate}, until the test opens the gate:
- * the way to hold requests in flight for the Tflush, ordering and backpressure tests. It also records the threads
- * getattr runs on, and can claim that its calls are quick ({@link FileSystem#quickCalls}).
+ * the way to hold requests in flight for the Tflush, ordering and backpressure tests. fsync can have a gate of its
+ * own ({@link #gateFsync}): the one call a quick export may take long for. It also records the threads getattr runs on, and can claim that its calls are quick
+ * ({@link FileSystem#quickCalls}).
  */
 final class GatedFileSystem extends ForwardingFileSystem {
     private final Map<String, Gate> gates = new ConcurrentHashMap<>();
     private final boolean quick;
+    private volatile Gate fsyncGate;
     final List<Thread> getattrThreads = new CopyOnWriteArrayList<>();
 
     GatedFileSystem(FileSystem delegate) {
@@ -47,6 +49,13 @@ final class GatedFileSystem extends ForwardingFileSystem {
     Gate gate(String name, boolean interruptible) {
         Gate g = new Gate(interruptible);
         gates.put(name, g);
+        return g;
+    }
+
+    /** A gate for fsync of any open file. */
+    Gate gateFsync(boolean interruptible) {
+        Gate g = new Gate(interruptible);
+        fsyncGate = g;
         return g;
     }
 
@@ -109,7 +118,16 @@ final class GatedFileSystem extends ForwardingFileSystem {
 
         @Override
         protected OpenFile wrap(OpenFile file) {
-            return file;
+            return new ForwardingOpenFile(file) {
+                @Override
+                public void fsync(boolean dataOnly) throws ErrnoException {
+                    Gate g = fsyncGate;
+                    if (g != null) {
+                        g.pass();
+                    }
+                    super.fsync(dataOnly);
+                }
+            };
         }
 
         @Override

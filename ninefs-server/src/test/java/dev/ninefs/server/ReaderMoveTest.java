@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ninefs.fs.synth.SynthFileSystem;
 import dev.ninefs.protocol.Dotl;
-import dev.ninefs.protocol.Frame;
-import dev.ninefs.protocol.Message.Rflush;
 import dev.ninefs.protocol.Message.Rgetattr;
+import dev.ninefs.protocol.Message.Rlcreate;
+import dev.ninefs.protocol.Message.Runlinkat;
 import dev.ninefs.protocol.Message.Tflush;
 import dev.ninefs.protocol.Message.Tgetattr;
+import dev.ninefs.protocol.Message.Tlcreate;
+import dev.ninefs.protocol.Message.Tunlinkat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,6 +66,25 @@ class ReaderMoveTest {
             }
             server.close();
             assertEquals(free, SessionReader.freeSlots());
+        }
+    }
+
+    @Test
+    void creatingAndRemovingFilesOneAtATimeAlsoMovesTheReadingToAPlatformThread() throws Exception {
+        GatedFileSystem fs = quickExport();
+        int free = SessionReader.freeSlots();
+        try (NinefsServer server = NinefsServer.builder().export("", fs).build();
+                TestServer s = TestServer.tcp(server); RawClient c = walked(s, "f")) {
+            // What `touch x; rm x` does, one request at a time: every one of them runs on the reader.
+            for (int i = 0; i < SessionReader.TO_PLATFORM; i++) {
+                c.walk(0, 2);
+                c.ok(new Tlcreate(2, "x" + i, Dotl.O_RDWR, 0644, 0), Rlcreate.class);
+                c.clunk(2);
+                c.ok(new Tunlinkat(0, "x" + i, 0), Runlinkat.class);
+            }
+            assertEquals(free - 1, SessionReader.freeSlots());
+            c.getattr(1);
+            assertFalse(fs.lastGetattrThread().isVirtual());
         }
     }
 
@@ -132,20 +153,13 @@ class ReaderMoveTest {
             loneGetattrs(c, RUN);
             assertFalse(fs.lastGetattrThread().isVirtual());
             c.walk(0, 2, "block");
-            for (int i = 0; i < RUN + 4; i++) {
-                c.nextArrival(); // version, attach, walks, getattrs
-            }
+            c.skipArrivals(RUN + 4); // version, attach, walks, getattrs
             int tag = c.send(new Tgetattr(2, Dotl.GETATTR_ALL));
             assertTrue(gate.awaitEntered());
             assertFalse(fs.lastGetattrThread().isVirtual(), "runs on the platform reader");
             int flush = c.send(new Tflush(tag));
             gate.open();
-            Frame first = c.nextArrival();
-            assertEquals(tag, first.tag());
-            assertInstanceOf(Rgetattr.class, first.message());
-            Frame second = c.nextArrival();
-            assertEquals(flush, second.tag());
-            assertInstanceOf(Rflush.class, second.message());
+            c.expectAnsweredThenFlushed(tag, Rgetattr.class, flush);
         }
     }
 
