@@ -103,8 +103,15 @@ public final class FrameBuffers {
             return;
         }
         long address = MemorySegment.ofBuffer(view.duplicate().clear()).address() & -PAGE;
-        Lease lease = LENT.remove(address);
+        Lease lease = LENT.get(address);
         if (lease == null) {
+            return;
+        }
+        FrameFill fill = lease.fill;
+        if (fill != null && fill.deferGiveBack()) {
+            return; // the reader still fills it: it gives it back once done (FrameFill#end)
+        }
+        if (!LENT.remove(address, lease)) {
             return;
         }
         ByteBuffer root = lease.get(); // not null: the view keeps it reachable
@@ -114,6 +121,27 @@ public final class FrameBuffers {
             POOLS[lease.sizeClass].push(root);
         }
         Reference.reachabilityFence(view);
+    }
+
+    /**
+     * The filling state of the frame {@code view} is a view of, if that frame was handed out before all its data
+     * arrived ({@link FrameFill}), whether it is still filling, complete, or failed; null otherwise.
+     */
+    public static FrameFill fillOf(ByteBuffer view) {
+        if (!view.isDirect()) {
+            return null;
+        }
+        Lease lease = LENT.get(MemorySegment.ofBuffer(view.duplicate().clear()).address() & -PAGE);
+        return lease == null ? null : lease.fill;
+    }
+
+    /** Marks a lent frame as handed out while filling. */
+    static void attach(ByteBuffer frame, FrameFill fill) {
+        Lease lease = LENT.get(MemorySegment.ofBuffer(frame.duplicate().clear()).address() & -PAGE);
+        if (lease == null) {
+            throw new IllegalStateException("not a lent frame");
+        }
+        lease.fill = fill;
     }
 
     /** Buffers lent and not given back yet, over every connection (for tests). */
@@ -143,6 +171,8 @@ public final class FrameBuffers {
         private final int sizeClass;
         private final Share share;
         private final AtomicInteger released = new AtomicInteger();
+        /** Set when the frame is handed out before it is complete. */
+        volatile FrameFill fill;
 
         Lease(ByteBuffer root, long address, int sizeClass, Share share) {
             super(root, UNREACHABLE);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ninefs.transport;
 
+import dev.ninefs.protocol.Message;
 import dev.ninefs.protocol.ProtocolException;
 
 import java.io.Closeable;
@@ -30,6 +31,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class StreamFrameChannel implements FrameChannel {
     /** Per-connection read buffer: enough for a burst of small requests; idle connections stay cheap. */
     static final int READ_BUFFER = 8192;
+    /** size[4] type[1] tag[2] fid[4] offset[8] count[4]: a Twrite's bytes before its data. */
+    private static final int TWRITE_DATA = 23;
+    /** A Twrite with at least this much data still to come is handed out early ({@link FrameFill}). */
+    static final int EARLY_REST = 128 << 10;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final ReadableByteChannel in;
     private final GatheringByteChannel out;
@@ -41,6 +47,9 @@ public final class StreamFrameChannel implements FrameChannel {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER).flip();
     private final FrameAssembler assembler = new FrameAssembler(Integer.MAX_VALUE);
     private volatile boolean closed;
+    /** A Twrite handed out before its data was all in, and its buffer; the reader thread only. */
+    private volatile FrameFill pending;
+    private ByteBuffer pendingFrame;
 
     private StreamFrameChannel(ReadableByteChannel in, GatheringByteChannel out, Closeable closer, String peer) {
         this.in = in;
@@ -90,8 +99,11 @@ public final class StreamFrameChannel implements FrameChannel {
 
     @Override
     public ByteBuffer readFrame(int maxSize) throws IOException {
-        assembler.maxSize(maxSize);
         try {
+            if (pending != null) {
+                fillPending();
+            }
+            assembler.maxSize(maxSize);
             while (true) {
                 ByteBuffer frame = assembler.next(readBuffer);
                 if (frame != null) {
@@ -101,6 +113,10 @@ public final class StreamFrameChannel implements FrameChannel {
                 ByteBuffer partial = assembler.partialFrame();
                 int n;
                 if (partial != null && partial.remaining() >= READ_BUFFER) {
+                    ByteBuffer early = handOutEarly(partial);
+                    if (early != null) {
+                        return early;
+                    }
                     n = in.read(partial); // a large remainder goes straight into the frame
                 } else {
                     readBuffer.clear();
@@ -119,6 +135,53 @@ public final class StreamFrameChannel implements FrameChannel {
                 return null; // closed on our side while waiting between frames: a clean end
             }
             throw e;
+        }
+    }
+
+    /**
+     * A large Twrite in a pooled direct buffer whose fields before the data are in: handed out now, with its data
+     * still to come ({@link FrameFill}), so that the request can write to the file while the rest arrives. Null
+     * for any other frame, or when most of it is here already.
+     */
+    private ByteBuffer handOutEarly(ByteBuffer partial) {
+        if (!partial.isDirect() || partial.position() < TWRITE_DATA || partial.remaining() < EARLY_REST
+                || partial.get(4) != Message.TWRITE) {
+            return null;
+        }
+        int size = partial.limit();
+        ByteBuffer whole = partial.duplicate().position(0).limit(size).order(partial.order());
+        if (FrameBuffers.fillOf(whole) != null) {
+            return null;
+        }
+        FrameFill fill = new FrameFill(whole, partial.position(), this::fillPending);
+        FrameBuffers.attach(whole, fill);
+        pending = fill;
+        pendingFrame = whole;
+        return whole;
+    }
+
+    /** Reads the rest of the frame handed out early, publishing progress; on the reader thread only. */
+    private void fillPending() throws IOException {
+        FrameFill fill = pending;
+        if (fill == null) {
+            return;
+        }
+        boolean ok = false;
+        try {
+            ByteBuffer partial = assembler.partialFrame();
+            while (partial.hasRemaining()) {
+                if (in.read(partial) < 0) {
+                    throw new ProtocolException("end of stream inside a frame from " + peer);
+                }
+                fill.progress(partial.position());
+            }
+            assembler.next(EMPTY); // completes the frame, handed out already
+            ok = true;
+        } finally {
+            pending = null;
+            ByteBuffer frame = pendingFrame;
+            pendingFrame = null;
+            fill.end(frame, ok);
         }
     }
 
@@ -145,12 +208,16 @@ public final class StreamFrameChannel implements FrameChannel {
 
     @Override
     public SocketChannel detachSocket() {
-        return readBuffer.hasRemaining() || assembler.inFrame() ? null : socket;
+        return readBuffer.hasRemaining() || assembler.inFrame() || pending != null ? null : socket;
     }
 
     @Override
     public void close() throws IOException {
         closed = true;
+        FrameFill fill = pending;
+        if (fill != null) {
+            fill.abandon(); // a request waiting for the rest of its Twrite must not wait for a reader that stopped
+        }
         closer.close();
     }
 

@@ -9,7 +9,11 @@ import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 import dev.ninefs.protocol.Message.*;
+import dev.ninefs.fs.OpenFile;
+import dev.ninefs.protocol.Qid;
 import dev.ninefs.transport.FrameBuffers;
+import dev.ninefs.transport.FrameFill;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** Requests on open files: lopen, lcreate, read, write, readdir, fsync, lock, getlock. */
@@ -18,6 +22,8 @@ final class IoRequests {
     static final int IO_HEADER = 24;
     /** size[4] type[1] tag[2] count[4]: what precedes the data of an Rread or Rreaddir. */
     static final int READ_HEADER = 11;
+    /** A Twrite whose data is still arriving goes to the file in pieces of at least this much. */
+    private static final int PIECE = 128 << 10;
 
     private final SessionContext session;
 
@@ -90,15 +96,72 @@ final class IoRequests {
      * the file without a copy), given back here once the write is done, whatever its outcome.
      */
     Rwrite write(Twrite w) throws ErrnoException {
+        FrameFill fill = FrameBuffers.fillOf(w.data());
         try (Fid fid = session.fids().use(w.fid())) {
             return switch (fid.state()) {
-                case FidState.Opened o -> new Rwrite(o.file().write(w.offset(), w.data().duplicate()));
-                case XattrWrite x -> new Rwrite(x.write(w.offset(), w.data()));
+                case FidState.Opened o when fill != null && inPieces(fid, o) ->
+                        new Rwrite(writeAsItArrives(o.file(), w.offset(), w.data().duplicate(), fill));
+                case FidState.Opened o -> new Rwrite(o.file().write(w.offset(), arrived(w.data(), fill).duplicate()));
+                case XattrWrite x -> new Rwrite(x.write(w.offset(), arrived(w.data(), fill)));
                 default -> throw Errors.badFid(w.fid(), "is not open for writing");
             };
         } finally {
-            FrameBuffers.give(w.data());
+            FrameBuffers.give(w.data()); // if it is still filling, it goes back to the pool once filled
         }
+    }
+
+    /**
+     * Whether a Twrite whose data is still arriving may go to the file in pieces as it arrives: a regular file
+     * without O_APPEND, where consecutive writes at increasing offsets leave what one write would.
+     */
+    private static boolean inPieces(Fid fid, FidState.Opened o) throws ErrnoException {
+        return (o.flags() & Dotl.O_APPEND) == 0 && fid.qid(o.node()).type() == Qid.QTFILE;
+    }
+
+    /**
+     * Writes {@code data} to the file in pieces as the connection's reader brings them in, so that receiving the
+     * frame and writing the file overlap. Stops at the first short write, and returns the bytes written before a
+     * failure as a short count, as write(2) does; a failure of the first piece is the request's error.
+     */
+    private static int writeAsItArrives(OpenFile file, long offset, ByteBuffer data, FrameFill fill)
+            throws ErrnoException {
+        int base = data.position();
+        int length = data.remaining();
+        int done = 0;
+        while (done < length) {
+            int ready;
+            try {
+                ready = fill.awaitData(data.position(base + done), Math.min(PIECE, length - done));
+            } catch (IOException e) {
+                throw new ErrnoException(Errno.EIO, e.getMessage());
+            }
+            int n;
+            try {
+                n = file.write(offset + done, data.slice(base + done, ready));
+            } catch (ErrnoException | RuntimeException e) {
+                if (done == 0) {
+                    throw e;
+                }
+                return done;
+            }
+            done += n;
+            if (n < ready) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /** {@code data}, once all of it has arrived. */
+    private static ByteBuffer arrived(ByteBuffer data, FrameFill fill) throws ErrnoException {
+        if (fill != null) {
+            try {
+                fill.awaitData(data.duplicate(), data.remaining());
+            } catch (IOException e) {
+                throw new ErrnoException(Errno.EIO, e.getMessage());
+            }
+        }
+        return data;
     }
 
     /** Treaddir: packs whole entries until count bytes (at most what fits in one reply) are filled. */

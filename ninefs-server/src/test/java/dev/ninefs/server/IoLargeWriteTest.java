@@ -3,6 +3,7 @@ package dev.ninefs.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ninefs.fs.local.LocalFileSystem;
 import dev.ninefs.fs.local.LocalOptions;
@@ -70,5 +71,78 @@ class IoLargeWriteTest {
             byte[] got = java.util.Arrays.copyOfRange(file, i * BLOCK, (i + 1) * BLOCK);
             assertArrayEquals(blocks[i], got, "block " + i);
         }
+    }
+
+    /**
+     * A large Twrite is handed to its request before its data is all in, and written to the file as it arrives:
+     * a frame that comes in two parts still lands whole, and a request with O_APPEND (written in one piece) too.
+     */
+    @Test
+    void twriteArrivingInPartsLandsWhole() throws Exception {
+        LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(SecurityModel.PASSTHROUGH));
+        server = TestServer.start(NinefsServer.builder().export("", fs).build(), TestServer.Transport.TCP);
+        c = server.client(MSIZE);
+        c.attach(0, "");
+        c.walk(0, 1);
+        c.ok(new Tlcreate(1, "parts", Dotl.O_RDWR, 0644, 0), Rlcreate.class);
+        c.walk(0, 2);
+        c.ok(new Tlcreate(2, "appended", Dotl.O_WRONLY | Dotl.O_APPEND, 0644, 0), Rlcreate.class);
+        byte[] data = new byte[BLOCK];
+        new SplittableRandom(7).nextBytes(data);
+        for (int fid : new int[] {1, 2}) {
+            int tag = c.freshTag();
+            ByteBuffer frame = frame(tag, new Twrite(fid, 0, ByteBuffer.wrap(data)));
+            int cut = 300 << 10;
+            c.sendRaw(tag, frame.duplicate().limit(cut));
+            c.sendRaw(frame.position(cut));
+            assertEquals(BLOCK, ((Rwrite) c.reply(tag)).count());
+        }
+        assertArrayEquals(data, Files.readAllBytes(dir.resolve("parts")));
+        assertArrayEquals(data, Files.readAllBytes(dir.resolve("appended")));
+    }
+
+    /** A Tflush right behind a large Twrite: the write is whole or not answered, and Rflush comes last. */
+    @Test
+    void flushBehindALargeTwrite() throws Exception {
+        LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(SecurityModel.PASSTHROUGH));
+        server = TestServer.start(NinefsServer.builder().export("", fs).build(), TestServer.Transport.TCP);
+        c = server.client(MSIZE);
+        c.attach(0, "");
+        c.walk(0, 1);
+        c.ok(new Tlcreate(1, "flushed", Dotl.O_RDWR, 0644, 0), Rlcreate.class);
+        byte[] data = new byte[BLOCK];
+        new SplittableRandom(9).nextBytes(data);
+        int tag = c.send(new Twrite(1, 0, ByteBuffer.wrap(data)));
+        assertEquals(Rflush.class, c.call(new Tflush(tag)).getClass());
+        if (c.answered(tag)) {
+            assertEquals(BLOCK, ((Rwrite) c.reply(tag)).count());
+            assertArrayEquals(data, Files.readAllBytes(dir.resolve("flushed")));
+        }
+        assertEquals(Rgetattr.class, c.getattr(1).getClass(), "the connection goes on");
+    }
+
+    /** The client goes away inside a large Twrite: the request waiting for its data ends, and so does the server. */
+    @Test
+    void connectionLostInsideALargeTwrite() throws Exception {
+        LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(SecurityModel.PASSTHROUGH));
+        server = TestServer.start(NinefsServer.builder().export("", fs).build(), TestServer.Transport.TCP);
+        c = server.client(MSIZE);
+        c.attach(0, "");
+        c.walk(0, 1);
+        c.ok(new Tlcreate(1, "cut", Dotl.O_RDWR, 0644, 0), Rlcreate.class);
+        ByteBuffer frame = frame(c.freshTag(), new Twrite(1, 0, ByteBuffer.allocate(BLOCK)));
+        c.sendRaw(frame.limit(400 << 10));
+        c.close();
+        c = null;
+        server.close(); // waits for the session's requests: it would hang if one still waited for its data
+        server = null;
+        long size = Files.size(dir.resolve("cut"));
+        assertTrue(size <= 400 << 10, "at most what arrived was written, not " + size);
+    }
+
+    private static ByteBuffer frame(int tag, Twrite w) {
+        ByteBuffer out = ByteBuffer.allocate(dev.ninefs.protocol.Codec.encodedSize(w));
+        dev.ninefs.protocol.Codec.encode(tag, w, out);
+        return out.flip();
     }
 }
