@@ -33,14 +33,16 @@ final class Entries {
             int io = Posix.openat(d.fd(), name, hostFlags, model.hostFileMode(mode));
             LocalNode node;
             try {
-                // The new inode's O_PATH descriptor, through the magic link of the one just created: no name lookup.
+                // The node's O_PATH descriptor of the inode just created, through the magic link of the open one: no
+                // name is looked up, so nobody renaming or replacing the new name meanwhile can swap the file. (The
+                // node cannot keep the open descriptor: it would hold the file open for writing after Tclunk.)
                 int path = Posix.openat(Linux.AT_FDCWD, Posix.procPath(io), Linux.O_PATH | Linux.O_CLOEXEC, 0);
                 node = finish(dir, d.fd(), name, Fd.adopt(path), FileId.S_IFREG | (mode & 07777), gid, -1, 0);
             } catch (ErrnoException | RuntimeException e) {
                 Posix.close(io);
                 throw e;
             }
-            return new Node.Created(node, new LocalFile(dir.fs(), node.key(), Fd.adopt(io), access));
+            return new Node.Created(node, new LocalFile(dir.fs(), node, Fd.adopt(io), access));
         }
     }
 
@@ -128,6 +130,8 @@ final class Entries {
         LocalNode to = sameExport(dir, newDir);
         dir.requireDirectory();
         to.requireDirectory();
+        dir.changed();
+        to.changed();
         try (Fd.Use d = dir.fd().use()) {
             move(dir.fs(), d.fd(), dir.key(), oldName, to, newName);
         }
@@ -141,6 +145,8 @@ final class Entries {
         }
         LocalNode to = sameExport(node, newDir);
         to.requireDirectory();
+        node.changed();
+        to.changed();
         Location loc = Locator.locate(node);
         try {
             move(node.fs(), loc.dir().number(), loc.dirKey(), loc.name(), to, newName);
@@ -183,6 +189,7 @@ final class Entries {
             throw new ErrnoException(Errno.ENOENT, name);
         }
         dir.requireDirectory();
+        dir.changed();
         try (Fd.Use d = dir.fd().use()) {
             unlink(dir.fs(), d.fd(), dir.key(), name, (flags & Dotl.AT_REMOVEDIR) != 0);
         }
@@ -190,6 +197,7 @@ final class Entries {
 
     static void remove(LocalNode node) throws ErrnoException {
         node.fs().checkWritable();
+        node.changed();
         Location loc = Locator.locate(node);
         try {
             unlink(node.fs(), loc.dir().number(), loc.dirKey(), loc.name(), node.hostType() == FileId.S_IFDIR);
@@ -219,6 +227,7 @@ final class Entries {
     /** Common checks for a new entry: writable export, a valid unreserved name, in a directory. */
     private static void checkNew(LocalNode dir, String name) throws ErrnoException {
         dir.fs().checkWritable();
+        dir.changed();
         Names.entry(name);
         if (dir.fs().model().reserved(name)) {
             throw new ErrnoException(Errno.EINVAL, "reserved name " + name);
@@ -248,20 +257,20 @@ final class Entries {
 
     /**
      * Makes the node of a just-made entry and has the model give it the attaching user, {@code gid} and
-     * {@code mode}; on failure the entry is removed again.
+     * {@code mode}; on failure the entry is removed again. One stat of the new file serves the model (what to
+     * change), the node and the qid the reply carries.
      */
     private static LocalNode finish(LocalNode dir, int dirfd, String name, Fd child, int mode, int gid, long rdev,
             int undoFlags) throws ErrnoException {
         LocalNode node;
         try {
-            node = LocalNode.adopt(dir.fs(), child, new Location(dir.fd().retain(), dir.key(), name), dir.user());
+            node = LocalNode.adoptNew(dir.fs(), child, new Location(dir.fd().retain(), dir.key(), name), dir.user());
         } catch (ErrnoException | RuntimeException e) {
             undo(dirfd, name, undoFlags);
             throw e;
         }
         try {
-            dir.fs().model().created(node, mode, dir.user().uid(), gid, rdev);
-            node.getattr();
+            node.made(dir.fs().model().created(node, node.lastAttr(), mode, dir.user().uid(), gid, rdev));
             return node;
         } catch (ErrnoException | RuntimeException e) {
             node.close();

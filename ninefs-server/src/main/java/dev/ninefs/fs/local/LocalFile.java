@@ -14,8 +14,17 @@ import java.nio.ByteBuffer;
 /** A regular file of a local export, open for I/O on its own descriptor. */
 final class LocalFile extends LocalOpenFile {
 
+    /** The node of a file made together with this open file, until the first write changes it; else null. */
+    private volatile LocalNode made;
+
     LocalFile(LocalFileSystem fs, FileKey key, Fd io, int access) {
         super(fs, key, io, access);
+    }
+
+    /** The open file of a just-made file: its first write ends the node's identity from the creation. */
+    LocalFile(LocalFileSystem fs, LocalNode made, Fd io, int access) {
+        super(fs, made.key(), io, access);
+        this.made = made;
     }
 
     /**
@@ -58,6 +67,11 @@ final class LocalFile extends LocalOpenFile {
     public int write(long offset, ByteBuffer src) throws ErrnoException {
         if (access == Dotl.O_RDONLY) {
             throw new ErrnoException(Errno.EBADF, "not open for writing");
+        }
+        LocalNode node = made;
+        if (node != null) {
+            node.changed();
+            made = null;
         }
         try (Fd.Use u = io.use()) {
             int n = PosixIo.pwrite(u.fd(), offset, src);

@@ -32,7 +32,14 @@ final class LocalNode implements Node {
     private final User user;
     private Location location; // guarded by this; null for the root or when the file has no known name
     private boolean closed; // guarded by this
+    /** The client's attributes as of the last stat; only its type bits and identity are relied on. */
     private volatile Attr last;
+    /**
+     * Set when {@link #last} comes from the creation of this file, whose maker (Tlcreate, Tmkdir...) asks for the
+     * new file's qid next: that first {@link #fileId} uses it instead of a second stat, as the SPI allows
+     * ("as of the lookup"). Any change made through this export to the file, or under it, ends that first.
+     */
+    private volatile boolean identityFresh;
     private volatile Meta cachedMeta = Meta.NONE;
 
     /** Adopts {@code fd} (one reference) and {@code location} (one reference, may be null). */
@@ -51,6 +58,22 @@ final class LocalNode implements Node {
      * fails. Registers the node so that renames done through other nodes reach it.
      */
     static LocalNode adopt(LocalFileSystem fs, Fd fd, Location location, User user) throws ErrnoException {
+        LocalNode node = adoptNew(fs, fd, location, user);
+        try {
+            node.last = fs.model().clientAttr(node, node.last);
+        } catch (ErrnoException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    /**
+     * As {@link #adopt}, for a file this export has just made and whose client attributes the caller is about to
+     * set and then hands to {@link #made}: one stat, without reading what the model recorded (nothing yet, or what
+     * the caller overwrites). Until then {@link #lastAttr} is the host's stat.
+     */
+    static LocalNode adoptNew(LocalFileSystem fs, Fd fd, Location location, User user) throws ErrnoException {
         LocalNode node;
         try {
             node = new LocalNode(fs, fd, Stat.of(fd.number()), location, user);
@@ -62,13 +85,23 @@ final class LocalNode implements Node {
             throw e;
         }
         fs.index().add(node);
-        try {
-            node.last = fs.model().clientAttr(node, node.last);
-        } catch (ErrnoException | RuntimeException e) {
-            node.close();
-            throw e;
-        }
         return node;
+    }
+
+    /** What the last stat gave (for a node from {@link #adoptNew} before {@link #made}: the host's own). */
+    Attr lastAttr() {
+        return last;
+    }
+
+    /** After the model gave a just-made file its client attributes {@code client} (see {@link #adoptNew}). */
+    void made(Attr client) {
+        last = client;
+        identityFresh = true;
+    }
+
+    /** This export changes the file (or, for a directory, its entries): the identity from its creation is old. */
+    void changed() {
+        identityFresh = false;
     }
 
     /** A twin of {@code other} sharing its descriptor (one more reference) and holding {@code location}. */
@@ -128,6 +161,10 @@ final class LocalNode implements Node {
     @Override
     public FileId fileId() {
         Attr cached = last;
+        if (identityFresh) {
+            identityFresh = false;
+            return cached.fileId();
+        }
         try (Fd.Use u = fd.use()) {
             Attr host = Stat.of(u.fd());
             return new FileId(host.dev(), host.ino(), cached.mode(), version(host));
@@ -249,6 +286,7 @@ final class LocalNode implements Node {
         }
         Attr attr = fs.model().clientAttr(this, host);
         last = attr;
+        identityFresh = false;
         return attr;
     }
 

@@ -34,7 +34,11 @@ abstract sealed class Mapped extends Model permits MappedXattr, MappedFile {
 
     @Override
     Attr clientAttr(LocalNode node, Attr h) throws ErrnoException {
-        Meta m = read(node);
+        return overlay(h, read(node));
+    }
+
+    /** What a client sees of a file whose host stat is {@code h} and whose recorded metadata is {@code m}. */
+    static Attr overlay(Attr h, Meta m) {
         if (m.equals(Meta.NONE)) {
             return h;
         }
@@ -89,8 +93,15 @@ abstract sealed class Mapped extends Model permits MappedXattr, MappedFile {
     }
 
     @Override
-    void created(LocalNode node, int mode, int uid, int gid, long rdev) throws ErrnoException {
-        write(node, new Meta(uid, gid, mode, rdev));
+    Attr created(LocalNode node, Attr host, int mode, int uid, int gid, long rdev) throws ErrnoException {
+        Meta meta = new Meta(uid, gid, mode, rdev);
+        writeNew(node, meta);
+        return overlay(host, meta);
+    }
+
+    /** {@link #write} for a file made just now, under the name the node was made with. */
+    void writeNew(LocalNode node, Meta meta) throws ErrnoException {
+        write(node, meta);
     }
 
     @Override

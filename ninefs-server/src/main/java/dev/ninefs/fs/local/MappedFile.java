@@ -101,21 +101,41 @@ final class MappedFile extends Mapped {
         } else {
             Location loc = node.locateOrNull();
             if (loc != null) { // else no name is left to keep it under: the node's copy is all there is
-                try {
-                    int metaDir = makeMetaDir(loc.dir().number());
-                    try {
-                        writeFile(metaDir, loc.name(), meta);
-                    } finally {
-                        Posix.close(metaDir);
-                    }
-                } finally {
-                    loc.release();
-                }
+                writeAt(loc, meta);
             }
         }
         // The file itself did not change, but its (client) attributes did: stamp its ctime as chmod would.
         try (Fd.Use u = node.fd().use()) {
             Posix.fchown(u.fd(), -1, -1);
+        }
+    }
+
+    /**
+     * A file made just now is described under the name it was made with, without checking that name again (its
+     * maker just did), and needs no ctime stamp: it was born now.
+     */
+    @Override
+    void writeNew(LocalNode node, Meta meta) throws ErrnoException {
+        node.cacheMeta(meta);
+        Location loc = node.locationRef();
+        if (loc == null) {
+            write(node, meta);
+            return;
+        }
+        writeAt(loc, meta);
+    }
+
+    /** Writes the metadata file of {@code loc}'s name and releases {@code loc}. */
+    private void writeAt(Location loc, Meta meta) throws ErrnoException {
+        try {
+            int metaDir = makeMetaDir(loc.dir().number());
+            try {
+                writeFile(metaDir, loc.name(), meta);
+            } finally {
+                Posix.close(metaDir);
+            }
+        } finally {
+            loc.release();
         }
     }
 
@@ -264,7 +284,12 @@ final class MappedFile extends Mapped {
         }
     }
 
+    /** The metadata directory of {@code dir} (O_PATH), made first if it has none. */
     private int makeMetaDir(int dir) throws ErrnoException {
+        int existing = openMetaDir(dir); // the common case: one call, no failing mkdirat
+        if (existing >= 0) {
+            return existing;
+        }
         try {
             Posix.mkdirat(dir, META_DIR, 0700);
         } catch (ErrnoException e) {

@@ -45,10 +45,11 @@ abstract sealed class Model permits Passthrough, Mapped {
     abstract void makeNode(int dirfd, String name, int mode, long rdev) throws ErrnoException;
 
     /**
-     * Gives a just-made file its owner and mode: {@code mode} has the type bits, {@code uid} and {@code gid} may be
-     * -1 (leave as is), {@code rdev} is -1 unless it is a device.
+     * Gives a just-made file, whose host stat is {@code host}, its owner and mode: {@code mode} has the type bits,
+     * {@code uid} and {@code gid} may be -1 (leave as is), {@code rdev} is -1 unless it is a device. Returns what
+     * the client now sees of it, as far as it is known without another stat (the ctime may be older).
      */
-    abstract void created(LocalNode node, int mode, int uid, int gid, long rdev) throws ErrnoException;
+    abstract Attr created(LocalNode node, Attr host, int mode, int uid, int gid, long rdev) throws ErrnoException;
 
     abstract void chmod(LocalNode node, int mode) throws ErrnoException;
 

@@ -22,6 +22,7 @@ final class NodeAttrs {
     /** chmod, chown, truncate, utimes, in that order; the first failure stops. */
     static void setattr(LocalNode node, SetAttr c) throws ErrnoException {
         node.fs().checkWritable();
+        node.changed();
         Model model = node.fs().model();
         if (c.has(Dotl.SETATTR_MODE)) {
             model.chmod(node, c.mode());
