@@ -66,6 +66,17 @@ class CallerIoTest {
         }
     }
 
+    /** A platform thread calling getattr on the root; what it throws goes to {@code thrown}. */
+    private Thread getattrOnAThreadOfItsOwn(AtomicReference<Throwable> thrown) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                root.getattr();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+    }
+
     @AfterEach
     void close() throws Exception {
         if (conn != null) {
@@ -81,13 +92,7 @@ class CallerIoTest {
         connect(ClientOptions.defaults());
         settleIntoLoneCalls();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread caller = Thread.ofPlatform().start(() -> {
-            try {
-                root.getattr();
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        });
+        Thread caller = getattrOnAThreadOfItsOwn(thrown);
         Frame request = peer.read(); // the caller was alone: it now waits in the socket for its reply
         CompletableFuture<FileAttr> other = root.getattrAsync(Dotl.GETATTR_ALL);
         Frame otherRequest = peer.read();
@@ -107,13 +112,7 @@ class CallerIoTest {
         connect(ClientOptions.defaults().withTimeout(Duration.ofMillis(300)));
         settleIntoLoneCalls();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread caller = Thread.ofPlatform().start(() -> {
-            try {
-                root.getattr();
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        });
+        Thread caller = getattrOnAThreadOfItsOwn(thrown);
         Frame request = peer.read();
         Frame flush = peer.read(); // sent once the caller's deadline passed, while it was waiting in the socket
         assertEquals(new Message.Tflush(request.tag()), flush.message());

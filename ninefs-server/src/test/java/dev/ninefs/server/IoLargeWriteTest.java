@@ -49,12 +49,8 @@ class IoLargeWriteTest {
 
     @Test
     void pipelinedLargeWritesLandIntactAndInPlace() throws Exception {
-        LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(SecurityModel.PASSTHROUGH));
-        server = TestServer.start(NinefsServer.builder().export("", fs).build(), TestServer.Transport.TCP);
-        c = server.client(MSIZE);
-        c.attach(0, "");
-        c.walk(0, 1);
-        c.ok(new Tlcreate(1, "big", Dotl.O_RDWR, 0644, 0), Rlcreate.class);
+        serve();
+        create(1, "big", Dotl.O_RDWR);
         byte[][] blocks = new byte[BLOCKS][BLOCK];
         SplittableRandom random = new SplittableRandom(42);
         List<Integer> tags = new ArrayList<>();
@@ -79,19 +75,14 @@ class IoLargeWriteTest {
      */
     @Test
     void twriteArrivingInPartsLandsWhole() throws Exception {
-        LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(SecurityModel.PASSTHROUGH));
-        server = TestServer.start(NinefsServer.builder().export("", fs).build(), TestServer.Transport.TCP);
-        c = server.client(MSIZE);
-        c.attach(0, "");
-        c.walk(0, 1);
-        c.ok(new Tlcreate(1, "parts", Dotl.O_RDWR, 0644, 0), Rlcreate.class);
-        c.walk(0, 2);
-        c.ok(new Tlcreate(2, "appended", Dotl.O_WRONLY | Dotl.O_APPEND, 0644, 0), Rlcreate.class);
+        serve();
+        create(1, "parts", Dotl.O_RDWR);
+        create(2, "appended", Dotl.O_WRONLY | Dotl.O_APPEND);
         byte[] data = new byte[BLOCK];
         new SplittableRandom(7).nextBytes(data);
         for (int fid : new int[] {1, 2}) {
             int tag = c.freshTag();
-            ByteBuffer frame = frame(tag, new Twrite(fid, 0, ByteBuffer.wrap(data)));
+            ByteBuffer frame = RawClient.encode(tag, new Twrite(fid, 0, ByteBuffer.wrap(data)));
             int cut = 300 << 10;
             c.sendRaw(tag, frame.duplicate().limit(cut));
             c.sendRaw(frame.position(cut));
@@ -104,12 +95,8 @@ class IoLargeWriteTest {
     /** A Tflush right behind a large Twrite: the write is whole or not answered, and Rflush comes last. */
     @Test
     void flushBehindALargeTwrite() throws Exception {
-        LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(SecurityModel.PASSTHROUGH));
-        server = TestServer.start(NinefsServer.builder().export("", fs).build(), TestServer.Transport.TCP);
-        c = server.client(MSIZE);
-        c.attach(0, "");
-        c.walk(0, 1);
-        c.ok(new Tlcreate(1, "flushed", Dotl.O_RDWR, 0644, 0), Rlcreate.class);
+        serve();
+        create(1, "flushed", Dotl.O_RDWR);
         byte[] data = new byte[BLOCK];
         new SplittableRandom(9).nextBytes(data);
         int tag = c.send(new Twrite(1, 0, ByteBuffer.wrap(data)));
@@ -124,13 +111,9 @@ class IoLargeWriteTest {
     /** The client goes away inside a large Twrite: the request waiting for its data ends, and so does the server. */
     @Test
     void connectionLostInsideALargeTwrite() throws Exception {
-        LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(SecurityModel.PASSTHROUGH));
-        server = TestServer.start(NinefsServer.builder().export("", fs).build(), TestServer.Transport.TCP);
-        c = server.client(MSIZE);
-        c.attach(0, "");
-        c.walk(0, 1);
-        c.ok(new Tlcreate(1, "cut", Dotl.O_RDWR, 0644, 0), Rlcreate.class);
-        ByteBuffer frame = frame(c.freshTag(), new Twrite(1, 0, ByteBuffer.allocate(BLOCK)));
+        serve();
+        create(1, "cut", Dotl.O_RDWR);
+        ByteBuffer frame = RawClient.encode(c.freshTag(), new Twrite(1, 0, ByteBuffer.allocate(BLOCK)));
         c.sendRaw(frame.limit(400 << 10));
         c.close();
         c = null;
@@ -140,9 +123,17 @@ class IoLargeWriteTest {
         assertTrue(size <= 400 << 10, "at most what arrived was written, not " + size);
     }
 
-    private static ByteBuffer frame(int tag, Twrite w) {
-        ByteBuffer out = ByteBuffer.allocate(dev.ninefs.protocol.Codec.encodedSize(w));
-        dev.ninefs.protocol.Codec.encode(tag, w, out);
-        return out.flip();
+    /** A passthrough export of {@code dir} over TCP, and a client attached to it as fid 0. */
+    private void serve() throws Exception {
+        LocalFileSystem fs = LocalFileSystem.open(dir, LocalOptions.of(SecurityModel.PASSTHROUGH));
+        server = TestServer.start(NinefsServer.builder().export("", fs).build(), TestServer.Transport.TCP);
+        c = server.client(MSIZE);
+        c.attach(0, "");
+    }
+
+    /** Creates {@code name} in the root, open with {@code flags} as {@code fid}. */
+    private void create(int fid, String name, int flags) throws Exception {
+        c.walk(0, fid);
+        c.ok(new Tlcreate(fid, name, flags, 0644, 0), Rlcreate.class);
     }
 }

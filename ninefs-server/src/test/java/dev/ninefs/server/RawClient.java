@@ -112,9 +112,14 @@ final class RawClient implements AutoCloseable {
 
     void send(int tag, Message.Request request) throws IOException {
         expect(tag);
+        channel.write(encode(tag, request));
+    }
+
+    /** {@code request}'s frame under {@code tag}, for a test that sends it in parts ({@link #sendRaw}). */
+    static ByteBuffer encode(int tag, Message.Request request) {
         ByteBuffer out = ByteBuffer.allocate(Codec.encodedSize(request));
         Codec.encode(tag, request, out);
-        channel.write(out.flip());
+        return out.flip();
     }
 
     /** Sends bytes as they are, with {@code tag} expected to be answered. */

@@ -197,6 +197,11 @@ final class ListingCache implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        forgetAll();
+    }
+
+    /** Drops every listing and watch, with the inotify instance. */
+    private void forgetAll() {
         byKey.clear();
         byWatch.clear();
         bytes = 0;
@@ -224,13 +229,7 @@ final class ListingCache implements AutoCloseable {
             // EMFILE (max_user_instances) or a failed read: no caching for this export from now on.
             LOG.log(Level.WARNING, "directory listings are not cached: {0}", e.getMessage());
             broken = true;
-            byKey.clear();
-            byWatch.clear();
-            bytes = 0;
-            if (inotify != null) {
-                inotify.close();
-                inotify = null;
-            }
+            forgetAll();
             return false;
         }
     }
