@@ -101,6 +101,18 @@ final class CallFuture extends CompletableFuture<Message.Response> {
     }
 
     /**
+     * Lets the data of a large Rread answering this call be read from the socket straight into {@code dst} (from
+     * 0 to its capacity), but only by the current thread, while it reads replies itself in {@link #await} (see
+     * {@link Landing}); null withdraws that. Call it from the thread that awaits the reply, before it awaits; the
+     * reply's data is then {@code dst} itself when it landed there.
+     */
+    void landIn(ByteBuffer dst) {
+        if (call != null) {
+            call.sink = dst == null ? null : new PendingCall.Sink(Thread.currentThread(), dst);
+        }
+    }
+
+    /**
      * Blocks for the reply. An interrupt flushes the request and fails with EINTR (the interrupt flag is kept);
      * Rlerror fails with ErrnoException carrying its exact number.
      */

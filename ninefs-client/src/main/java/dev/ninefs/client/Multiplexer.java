@@ -68,7 +68,7 @@ final class Multiplexer {
         this.calls = new AtomicReferenceArray<>(tags.capacity());
         this.fids = fids;
         this.replyPool = new ReplyPool(msize);
-        this.wire = Wire.of(channel, this, options.timeout());
+        this.wire = Wire.of(channel, this, options);
         this.sweeper = timeoutNanos > 0
                 ? Thread.ofVirtual().name("9p-timeouts " + channel.peer()).unstarted(this::sweepLoop)
                 : null;
@@ -302,6 +302,16 @@ final class Multiplexer {
     ByteBuffer replyBuffer(int tag, int type, int size) {
         PendingCall call = tag < calls.length() ? calls.get(tag) : null;
         return call != null && call.pooledReply && type == Message.RREAD ? replyPool.take() : null;
+    }
+
+    /**
+     * The landing for the large Rread of {@code size} bytes and {@code count} bytes of data arriving under
+     * {@code tag}, if its data may be read straight into its caller's buffer by the current thread (see
+     * {@link Landing#of}); null otherwise.
+     */
+    Landing landing(int tag, int size, long count) {
+        PendingCall call = tag < calls.length() ? calls.get(tag) : null;
+        return call != null ? Landing.of(call, tag, size, count) : null;
     }
 
     void recycle(ByteBuffer pooled) {

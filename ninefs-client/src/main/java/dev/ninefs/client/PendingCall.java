@@ -33,6 +33,15 @@ final class PendingCall {
     boolean pooledReply;
     /** The pooled buffer the reply arrived in; written before the future completes, which publishes it. */
     ByteBuffer pooled;
+    /**
+     * Where a large Rread's data may be read straight from the socket, by its owner only (see {@link Landing});
+     * written by the owner alone. Any other thread that reads it sees either null or a sink that is not its own,
+     * and leaves it alone.
+     */
+    Sink sink;
+
+    /** The caller's buffer for this call's reply data, and the one thread that may read the socket into it. */
+    record Sink(Thread owner, ByteBuffer data) {}
 
     PendingCall(Multiplexer mux, int tag, Message.Request request, long deadline, boolean hasDeadline,
             PendingCall flushed, boolean holdsPermit) {

@@ -2,14 +2,18 @@
 package dev.ninefs.client;
 
 import dev.ninefs.protocol.Codec;
+import dev.ninefs.protocol.Frame;
 import dev.ninefs.protocol.FrameHeader;
+import dev.ninefs.protocol.Message;
 import dev.ninefs.protocol.ProtocolException;
+import dev.ninefs.transport.Spin;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -23,8 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Small replies arrive through a direct buffer, several per read when they come in a burst; the rest of a large
  * one is read straight into its own buffer, a pooled direct one when its caller gives it back (see
- * {@link Multiplexer#replyBuffer}). The partial frame lives here, not in a thread, so the token can change hands
- * in the middle of a frame.
+ * {@link Multiplexer#replyBuffer}), or, when the caller reads its own large Rread, into the caller's buffer itself
+ * (a {@link Landing}). The partial frame lives here, not in a thread, so the token can change hands in the middle
+ * of a frame; a landing never does (it is moved to a buffer of ours first).
  */
 final class SocketReader {
     private static final int READ_BUFFER = 16 << 10;
@@ -34,6 +39,9 @@ final class SocketReader {
     private final String peer;
     private final Selector readable;
     private final AtomicBoolean token = new AtomicBoolean();
+    /** Guarded by the token: whether a lone caller polls for its reply before it sleeps, and if it does now. */
+    private final Spin spin;
+    private boolean spinNow;
     private final Thread thread;
     private volatile boolean closed;
 
@@ -42,6 +50,8 @@ final class SocketReader {
     /** A large frame being filled straight from the socket, and the pooled buffer it is in (or null). */
     private ByteBuffer partial;
     private ByteBuffer partialPooled;
+    /** A large Rread being read into its caller's buffer by that caller, which holds the token (or null). */
+    private Landing landing;
     /** The last read left the socket empty: wait before reading again rather than read nothing first. */
     private boolean drained;
     /**
@@ -50,7 +60,8 @@ final class SocketReader {
      */
     private boolean readFirst;
 
-    SocketReader(SocketChannel socket, Multiplexer mux, String peer) throws IOException {
+    SocketReader(SocketChannel socket, Multiplexer mux, String peer, Duration spin) throws IOException {
+        this.spin = new Spin(spin);
         this.socket = socket;
         this.mux = mux;
         this.peer = peer;
@@ -94,6 +105,7 @@ final class SocketReader {
         }
         try {
             readFirst = false;
+            spinNow = spin.begin();
             while (!reply.isDone() && !closed && !Thread.currentThread().isInterrupted()) {
                 pump();
             }
@@ -108,6 +120,9 @@ final class SocketReader {
 
     /** Gives the token back; {@code more}: its holder takes it again at once, no need to wake the reader thread. */
     private void release(boolean more) {
+        if (landing != null) {
+            evacuate(); // the caller is about to return: whoever reads next must not write into its buffer
+        }
         token.set(false);
         if (!more && mux.repliesDue() && !closed) {
             LockSupport.unpark(thread);
@@ -155,6 +170,15 @@ final class SocketReader {
         if (dispatchBuffered() > 0) {
             return;
         }
+        if (landing != null && !landing.wanted()) {
+            evacuate(); // flushed: its caller may return before the rest arrives
+        }
+        if (drained && spinNow) {
+            spinNow = false;
+            if (spin.poll(this::readSome)) {
+                return;
+            }
+        }
         if (drained) {
             readable.select(); // returns early on wakeup() or an interrupt
             readable.selectedKeys().clear();
@@ -162,32 +186,66 @@ final class SocketReader {
                 return;
             }
         }
-        int n;
-        if (partial != null) {
-            n = socket.read(partial);
-            drained = readFirst ? n == 0 : partial.hasRemaining();
-        } else {
-            in.compact();
-            try {
-                n = socket.read(in);
-                drained = readFirst ? n == 0 : in.hasRemaining();
-            } finally {
-                in.flip();
-            }
-        }
+        int n = read();
+        ByteBuffer frame = landing != null ? landing.data : partial;
+        drained = readFirst ? n == 0 : (frame != null ? frame : in).hasRemaining();
         if (n < 0) {
-            if (partial != null || in.hasRemaining()) {
-                throw new ProtocolException("end of stream inside a frame from " + peer);
-            }
-            closed = true;
-            mux.fail(new ConnectionClosedException("server " + peer + " closed the connection"));
+            endOfStream();
         }
+    }
+
+    /**
+     * One read without waiting, for a lone caller polling for its reply (see {@link Spin}): true if bytes came or
+     * the stream ended (the next pump sees to both).
+     */
+    private boolean readSome() throws IOException {
+        int n = read();
+        if (n < 0) {
+            endOfStream();
+        }
+        if (n != 0) {
+            drained = false;
+            return true;
+        }
+        return false;
+    }
+
+    /** One read into the caller's buffer, the partial frame or the read buffer. */
+    private int read() throws IOException {
+        ByteBuffer frame = landing != null ? landing.data : partial;
+        if (frame != null) {
+            return socket.read(frame);
+        }
+        in.compact();
+        try {
+            return socket.read(in);
+        } finally {
+            in.flip();
+        }
+    }
+
+    private void endOfStream() throws ProtocolException {
+        if (landing != null || partial != null || in.hasRemaining()) {
+            throw new ProtocolException("end of stream inside a frame from " + peer);
+        }
+        closed = true;
+        mux.fail(new ConnectionClosedException("server " + peer + " closed the connection"));
     }
 
     /** Dispatches every whole frame now buffered (or completed in {@link #partial}); returns how many. */
     private int dispatchBuffered() throws ProtocolException {
         int count = 0;
         while (true) {
+            if (landing != null) {
+                if (landing.data.hasRemaining()) {
+                    return count;
+                }
+                Frame landed = landing.frame();
+                landing = null;
+                mux.dispatch(landed, null);
+                count++;
+                continue;
+            }
             if (partial != null) {
                 if (partial.hasRemaining()) {
                     return count;
@@ -220,10 +278,31 @@ final class SocketReader {
             if (in.remaining() < FrameHeader.LENGTH) {
                 return count;
             }
+            if (FrameHeader.typeAt(in, at) == Message.RREAD) {
+                if (in.remaining() < Landing.HEAD) {
+                    return count;
+                }
+                landing = mux.landing(FrameHeader.tagAt(in, at), size,
+                        Integer.toUnsignedLong(in.getInt(at + FrameHeader.LENGTH)));
+                if (landing != null) {
+                    in.position(at + Landing.HEAD);
+                    landing.data.put(in); // all of it: the frame is larger than the buffer
+                    continue;
+                }
+            }
             ByteBuffer pooled = mux.replyBuffer(FrameHeader.tagAt(in, at), FrameHeader.typeAt(in, at), size);
             partial = pooled != null ? pooled.clear().limit(size) : ByteBuffer.allocate(size);
             partialPooled = pooled;
             partial.put(in); // all of it: the frame is larger than the buffer
         }
+    }
+
+    /** Moves the landing's frame so far into a buffer of ours, where the rest of it is read as usual. */
+    private void evacuate() {
+        Landing l = landing;
+        landing = null;
+        ByteBuffer pooled = mux.replyBuffer(l.tag(), Message.RREAD, l.size());
+        partial = l.moveTo(pooled != null ? pooled : ByteBuffer.allocate(l.size()));
+        partialPooled = pooled;
     }
 }

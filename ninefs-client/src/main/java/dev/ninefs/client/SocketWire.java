@@ -49,7 +49,7 @@ final class SocketWire implements Wire {
     /** How long a caller may wait for room in the socket without progress (0: until interrupted or closed). */
     private final long waitMillis;
 
-    SocketWire(SocketChannel socket, FrameChannel channel, Multiplexer mux, Duration timeout) {
+    SocketWire(SocketChannel socket, FrameChannel channel, Multiplexer mux, Duration timeout, Duration spin) {
         this.waitMillis = timeout.isZero() ? 0 : Math.max(1, timeout.toMillis());
         this.socket = socket;
         this.channel = channel;
@@ -59,7 +59,7 @@ final class SocketWire implements Wire {
             socket.configureBlocking(false);
             this.writable = Selector.open();
             socket.register(writable, SelectionKey.OP_WRITE);
-            this.reader = new SocketReader(socket, mux, peer);
+            this.reader = new SocketReader(socket, mux, peer, spin);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -14,9 +14,10 @@ import java.time.Duration;
 sealed interface Wire permits SocketWire, ThreadedWire {
 
     /** The wire for {@code channel}, on which Tversion has been negotiated; not started yet. */
-    static Wire of(FrameChannel channel, Multiplexer mux, Duration timeout) {
+    static Wire of(FrameChannel channel, Multiplexer mux, ClientOptions options) {
         SocketChannel socket = channel.detachSocket();
-        return socket != null ? new SocketWire(socket, channel, mux, timeout) : new ThreadedWire(channel, mux);
+        return socket != null ? new SocketWire(socket, channel, mux, options.timeout(), options.spin())
+                : new ThreadedWire(channel, mux);
     }
 
     void start();

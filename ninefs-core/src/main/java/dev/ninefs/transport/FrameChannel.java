@@ -32,8 +32,30 @@ public interface FrameChannel extends Closeable {
         return true;
     }
 
+    /**
+     * Whether bytes to read have arrived, asked of the socket without waiting: for a reader that polls for the
+     * next request for a moment before it sleeps (see {@link Spin}). Channels that cannot tell say false. Called by
+     * the reading thread.
+     */
+    default boolean pollInput() throws IOException {
+        return false;
+    }
+
     /** Writes the buffers' remaining bytes, in order, as one unit. Safe to call from many threads. */
     void write(ByteBuffer... buffers) throws IOException;
+
+    /**
+     * Runs {@code writer} with this channel's output to itself: what it writes goes out as one unit, in order,
+     * like one {@link #write}, and may include native calls on the socket's descriptor
+     * ({@link ConnectionOutput#onDescriptor}). If it throws after writing part of a frame the stream is out of
+     * step: close the channel. Safe to call from many threads. The default collects copies of what is written and
+     * writes them at the end, without a descriptor.
+     */
+    default void writeExclusive(ConnectionOutput.Writer writer) throws IOException {
+        CollectedOutput out = new CollectedOutput();
+        writer.writeTo(out);
+        write(out.parts());
+    }
 
     /** Who is on the other end, for logs: "tcp 127.0.0.1:40112", "unix", "fd 0/1". */
     String peer();

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -65,6 +64,11 @@ final class ReadAheadChannel implements FrameChannel {
     }
 
     @Override
+    public void writeExclusive(ConnectionOutput.Writer writer) throws IOException {
+        frames.writeExclusive(writer);
+    }
+
+    @Override
     public String peer() {
         return frames.peer();
     }
@@ -79,8 +83,8 @@ final class ReadAheadChannel implements FrameChannel {
         return frames.toString();
     }
 
-    /** The socket's reading side, counting what it delivers. */
-    private static final class Counted implements ReadableByteChannel {
+    /** The socket's reading side, counting what it delivers, and what is spliced around it. */
+    private static final class Counted implements SocketSplicer.CountingInput {
         private final SocketChannel socket;
         /** Bytes read so far; written and read by the reader thread only. */
         long count;
@@ -96,6 +100,16 @@ final class ReadAheadChannel implements FrameChannel {
                 count += n;
             }
             return n;
+        }
+
+        @Override
+        public SocketChannel socket() {
+            return socket;
+        }
+
+        @Override
+        public void bypassed(long bytes) {
+            count += bytes;
         }
 
         @Override

@@ -6,6 +6,7 @@ import dev.ninefs.protocol.ProtocolException;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -14,6 +15,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -22,8 +25,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Reading goes through a small direct buffer, so that many small pipelined requests cost one system call, and
  * a large frame's remainder is read straight into the frame (for a large Twrite a pooled direct buffer, see
- * {@link FrameBuffers}, so the bytes are copied once, by the kernel). Writing takes a lock around a gathering
+ * {@link FrameBuffers}, so the bytes are copied once, by the kernel). A large Twrite is handed out before its data
+ * is in ({@link FrameFill}); its request may have the rest moved from the socket's descriptor by a sink of its own
+ * (splice into a file), which the reader thread drives ({@link SocketSplicer}). Writing takes a lock around a gathering
  * write, so concurrent writers never interleave and a header and its payload leave in one {@code writev}.
+ * {@link #writeExclusive} lends the output under the same lock, for frames sent in parts, some by native calls on
+ * the socket's descriptor (sendfile); {@link #close} waits for such a call before the descriptor is freed.
  *
  * <p>After {@link #readFrame} throws a {@link ProtocolException} the stream is out of step: close the channel.
  * Closing it while another thread waits in {@link #readFrame} between frames makes that call return null.
@@ -35,6 +42,8 @@ public final class StreamFrameChannel implements FrameChannel {
     private static final int TWRITE_DATA = 23;
     /** A Twrite with at least this much data still to come is handed out early ({@link FrameFill}). */
     static final int EARLY_REST = 128 << 10;
+    /** How long the reader waits for a request to say whether it diverts its Twrite's data ({@link FrameFill}). */
+    private static final long DECISION_NANOS = 5_000_000;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final ReadableByteChannel in;
@@ -44,18 +53,35 @@ public final class StreamFrameChannel implements FrameChannel {
     private final SocketChannel socket;
     private final String peer;
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** The socket written to, for {@link #writeExclusive}'s native calls; null over file descriptors. */
+    private final SocketChannel writeSocket;
+    /**
+     * Held around every native call on {@link #writeSocket}'s descriptor and by {@link #close} around closing it:
+     * the JDK defers closing a descriptor its own calls are using, but knows nothing of ours.
+     */
+    private final ReentrantLock descriptorLock = new ReentrantLock();
+    private final ConnectionOutput exclusive = new Exclusive();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER).flip();
     private final FrameAssembler assembler = new FrameAssembler(Integer.MAX_VALUE);
     private volatile boolean closed;
     /** A Twrite handed out before its data was all in, and its buffer; the reader thread only. */
     private volatile FrameFill pending;
     private ByteBuffer pendingFrame;
+    /** The socket's bytes-waiting probe for {@link #pollInput}; the reader thread only, made on first use. */
+    private InputStream probe;
+    /** Sends the rest of a Twrite a request diverted from the socket to its sink; null without a socket fd. */
+    private final SocketSplicer splicer;
+    private final FrameFill.Reader fillReader = new FillReader();
+    /** What sinks keep for this connection ({@link FrameFill#closeWithConnection}); guarded by itself. */
+    private final List<AutoCloseable> closeWith = new ArrayList<>(1);
 
     private StreamFrameChannel(ReadableByteChannel in, GatheringByteChannel out, Closeable closer, String peer) {
         this.in = in;
         this.out = out;
         this.closer = closer;
         this.socket = in instanceof SocketChannel s && out == s ? s : null;
+        this.splicer = SocketSplicer.of(in, peer);
+        this.writeSocket = out instanceof SocketChannel s ? s : null;
         this.peer = peer;
     }
 
@@ -101,6 +127,7 @@ public final class StreamFrameChannel implements FrameChannel {
     public ByteBuffer readFrame(int maxSize) throws IOException {
         try {
             if (pending != null) {
+                pending.awaitDecision(DECISION_NANOS);
                 fillPending();
             }
             assembler.maxSize(maxSize);
@@ -153,7 +180,7 @@ public final class StreamFrameChannel implements FrameChannel {
         if (FrameBuffers.fillOf(whole) != null) {
             return null;
         }
-        FrameFill fill = new FrameFill(whole, partial.position(), this::fillPending);
+        FrameFill fill = new FrameFill(whole, partial.position(), fillReader);
         FrameBuffers.attach(whole, fill);
         pending = fill;
         pendingFrame = whole;
@@ -170,6 +197,15 @@ public final class StreamFrameChannel implements FrameChannel {
         try {
             ByteBuffer partial = assembler.partialFrame();
             while (partial.hasRemaining()) {
+                FrameFill.Sink sink = fill.take();
+                if (sink != null) {
+                    int dataStart = fill.dataStart();
+                    if (partial.position() > dataStart) {
+                        sink.write(0, partial.slice(dataStart, partial.position() - dataStart));
+                    }
+                    splicer.sendRest(sink, dataStart, partial);
+                    break;
+                }
                 if (in.read(partial) < 0) {
                     throw new ProtocolException("end of stream inside a frame from " + peer);
                 }
@@ -185,6 +221,56 @@ public final class StreamFrameChannel implements FrameChannel {
         }
     }
 
+    /** What this channel does for the frames it hands out early. */
+    private final class FillReader implements FrameFill.Reader {
+        @Override
+        public void fillRest() throws IOException {
+            fillPending();
+        }
+
+        @Override
+        public boolean canDivert() {
+            return splicer != null;
+        }
+
+        @Override
+        public void closeWithConnection(AutoCloseable resource) {
+            synchronized (closeWith) {
+                if (!closed) {
+                    closeWith.add(resource);
+                    return;
+                }
+            }
+            closeQuietly(resource);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            // nothing left to do with it: the connection is gone
+        }
+    }
+
+    /**
+     * Asks the socket how many bytes it holds (FIONREAD, through the socket adaptor's stream: public API, no
+     * descriptor needed). The stream is never closed: that would close the socket.
+     */
+    @Override
+    public boolean pollInput() throws IOException {
+        if (readBuffer.hasRemaining() || pending != null || closed) {
+            return true;
+        }
+        if (socket == null) {
+            return false;
+        }
+        if (probe == null) {
+            probe = socket.socket().getInputStream();
+        }
+        return probe.available() > 0;
+    }
+
     @Override
     public void write(ByteBuffer... buffers) throws IOException {
         long total = 0;
@@ -193,11 +279,65 @@ public final class StreamFrameChannel implements FrameChannel {
         }
         writeLock.lock();
         try {
-            while (total > 0) {
-                total -= out.write(buffers);
-            }
+            writeFully(buffers, total);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    private void writeFully(ByteBuffer[] buffers, long total) throws IOException {
+        while (total > 0) {
+            total -= out.write(buffers);
+        }
+    }
+
+    /** Runs {@code writer} under the write lock, with the socket's descriptor when there is one. */
+    @Override
+    public void writeExclusive(ConnectionOutput.Writer writer) throws IOException {
+        writeLock.lock();
+        try {
+            writer.writeTo(exclusive);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The output {@link #writeExclusive} lends: the channel's own, used under its write lock. */
+    private final class Exclusive implements ConnectionOutput {
+        @Override
+        public void write(ByteBuffer... buffers) throws IOException {
+            check();
+            long total = 0;
+            for (ByteBuffer b : buffers) {
+                total += b.remaining();
+            }
+            writeFully(buffers, total);
+        }
+
+        @Override
+        public boolean hasDescriptor() {
+            return writeSocket != null && SocketDescriptor.available();
+        }
+
+        @Override
+        public long onDescriptor(DescriptorCall call) throws IOException {
+            check();
+            descriptorLock.lock();
+            try {
+                int fd = closed || writeSocket == null ? -1 : SocketDescriptor.of(writeSocket);
+                if (fd < 0) {
+                    throw new ClosedChannelException();
+                }
+                return call.call(fd);
+            } finally {
+                descriptorLock.unlock();
+            }
+        }
+
+        private void check() {
+            if (!writeLock.isHeldByCurrentThread()) {
+                throw new IllegalStateException("a connection's output used outside writeExclusive");
+            }
         }
     }
 
@@ -218,7 +358,19 @@ public final class StreamFrameChannel implements FrameChannel {
         if (fill != null) {
             fill.abandon(); // a request waiting for the rest of its Twrite must not wait for a reader that stopped
         }
-        closer.close();
+        if (splicer != null) {
+            splicer.shut(); // a splice from the socket finishes first, and none starts after
+        }
+        synchronized (closeWith) {
+            closeWith.forEach(StreamFrameChannel::closeQuietly);
+            closeWith.clear();
+        }
+        descriptorLock.lock(); // a native call on the socket's descriptor finishes before the number is freed
+        try {
+            closer.close();
+        } finally {
+            descriptorLock.unlock();
+        }
     }
 
     @Override

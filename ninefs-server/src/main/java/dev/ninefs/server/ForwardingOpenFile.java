@@ -2,9 +2,11 @@
 package dev.ninefs.server;
 
 import dev.ninefs.fs.DirSink;
+import dev.ninefs.fs.FileRegion;
 import dev.ninefs.fs.LockRequest;
 import dev.ninefs.fs.LockStatus;
 import dev.ninefs.fs.OpenFile;
+import dev.ninefs.fs.WriteTarget;
 import dev.ninefs.protocol.ErrnoException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -26,9 +28,21 @@ public abstract class ForwardingOpenFile implements OpenFile {
         return delegate.read(offset, dst);
     }
 
+    /** Passed on: a decorator that changes what {@link #read} returns overrides this with null. */
+    @Override
+    public FileRegion region(long offset, int count) throws ErrnoException {
+        return delegate.region(offset, count);
+    }
+
     @Override
     public int write(long offset, ByteBuffer src) throws ErrnoException {
         return delegate.write(offset, src);
+    }
+
+    /** Passed on: a decorator that changes what {@link #write} does overrides this with null. */
+    @Override
+    public WriteTarget writeTarget() throws ErrnoException {
+        return delegate.writeTarget();
     }
 
     @Override

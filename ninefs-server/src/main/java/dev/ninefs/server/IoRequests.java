@@ -10,6 +10,8 @@ import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 import dev.ninefs.protocol.Message.*;
 import dev.ninefs.fs.OpenFile;
+import dev.ninefs.fs.WriteTarget;
+import dev.ninefs.fs.local.posix.Pipe;
 import dev.ninefs.protocol.Qid;
 import dev.ninefs.transport.FrameBuffers;
 import dev.ninefs.transport.FrameFill;
@@ -24,8 +26,12 @@ final class IoRequests {
     static final int READ_HEADER = 11;
     /** A Twrite whose data is still arriving goes to the file in pieces of at least this much. */
     private static final int PIECE = 128 << 10;
+    /** The connection's splice pipe holds up to what one large Twrite carries, if the system allows. */
+    private static final int PIPE_CAPACITY = 1 << 20;
 
     private final SessionContext session;
+    /** The connection's pipe for splicing Twrite data, made on first use, closed with the connection. */
+    private Pipe pipe;
 
     IoRequests(SessionContext session) {
         this.session = session;
@@ -58,14 +64,20 @@ final class IoRequests {
     }
 
     /**
-     * Tread: count is clamped to what fits in one msize reply. The file reads straight into a direct buffer that
-     * goes out as the reply's data (the codec sends it with a gathering write, no copy), lent by {@link ReadBuffers}.
+     * Tread: count is clamped to what fits in one msize reply. A large read of a file that offers a region goes
+     * from the file into the socket when the reply is written ({@link ZeroCopyReads}); otherwise the file reads
+     * straight into a direct buffer that goes out as the reply's data (the codec sends it with a gathering write,
+     * no copy), lent by {@link ReadBuffers}.
      */
     Rread read(Tread r) throws ErrnoException {
         int count = clamp(r.count());
         try (Fid fid = session.fids().use(r.fid())) {
             return switch (fid.state()) {
                 case FidState.Opened o -> {
+                    ByteBuffer deferred = ZeroCopyReads.defer(o.file(), r.offset(), count);
+                    if (deferred != null) {
+                        yield new Rread(deferred); // a stand-in: the reply's writer sends the file's bytes
+                    }
                     ByteBuffer data = ReadBuffers.take(count);
                     try {
                         o.file().read(r.offset(), data);
@@ -100,7 +112,7 @@ final class IoRequests {
         try (Fid fid = session.fids().use(w.fid())) {
             return switch (fid.state()) {
                 case FidState.Opened o when fill != null && inPieces(fid, o) ->
-                        new Rwrite(writeAsItArrives(o.file(), w.offset(), w.data().duplicate(), fill));
+                        new Rwrite(writeStillArriving(o.file(), w.offset(), w.data().duplicate(), fill));
                 case FidState.Opened o -> new Rwrite(o.file().write(w.offset(), arrived(w.data(), fill).duplicate()));
                 case XattrWrite x -> new Rwrite(x.write(w.offset(), arrived(w.data(), fill)));
                 default -> throw Errors.badFid(w.fid(), "is not open for writing");
@@ -116,6 +128,45 @@ final class IoRequests {
      */
     private static boolean inPieces(Fid fid, FidState.Opened o) throws ErrnoException {
         return (o.flags() & Dotl.O_APPEND) == 0 && fid.qid(o.node()).type() == Qid.QTFILE;
+    }
+
+    /**
+     * Writes a Twrite's data whose rest is still arriving: if the file offers its descriptor, the connection's reader
+     * writes what had arrived and splices the rest from the socket into it (no copy through memory); otherwise
+     * this thread writes it in pieces as it arrives. Either way the outcome is write(2)'s: bytes written before a
+     * failure are a short count, a failure of the first byte is the error.
+     */
+    private int writeStillArriving(OpenFile file, long offset, ByteBuffer data, FrameFill fill)
+            throws ErrnoException {
+        try (WriteTarget target = file.writeTarget()) {
+            Pipe p = target == null ? null : pipe(fill);
+            if (p != null) {
+                SplicedWrite spliced = new SplicedWrite(p, target.descriptor(), offset);
+                boolean diverted;
+                try {
+                    diverted = fill.divert(data, spliced); // returns once the reader is done with the target
+                } catch (IOException e) {
+                    throw new ErrnoException(Errno.EIO, e.getMessage());
+                }
+                if (diverted) {
+                    return spliced.result();
+                }
+            }
+        }
+        return writeAsItArrives(file, offset, data, fill);
+    }
+
+    /** The connection's splice pipe, made on first use; null if none can be had (no descriptors left). */
+    private synchronized Pipe pipe(FrameFill fill) {
+        if (pipe == null) {
+            try {
+                pipe = Pipe.open(PIPE_CAPACITY);
+            } catch (ErrnoException e) {
+                return null;
+            }
+            fill.closeWithConnection(pipe);
+        }
+        return pipe;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.ninefs.fs.FileSystem;
 import dev.ninefs.fs.Node;
 import dev.ninefs.fs.OpenFile;
 import dev.ninefs.fs.SetAttr;
+import dev.ninefs.fs.WriteTarget;
 import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
@@ -138,6 +139,12 @@ final class ReadOnlyFileSystem extends ForwardingFileSystem {
         @Override
         public int write(long offset, ByteBuffer src) throws ErrnoException {
             throw new ErrnoException(Errno.EBADF, "read-only export: not open for writing");
+        }
+
+        /** Nothing is written here: write() says why. */
+        @Override
+        public WriteTarget writeTarget() {
+            return null;
         }
     }
 }

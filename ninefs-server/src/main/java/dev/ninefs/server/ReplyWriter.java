@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ninefs.server;
 
+import dev.ninefs.fs.FileRegion;
 import dev.ninefs.protocol.Codec;
 import dev.ninefs.protocol.Message;
 import dev.ninefs.protocol.Message.Rlerror;
 import dev.ninefs.protocol.Message.Rread;
+import dev.ninefs.transport.ConnectionOutput;
 import dev.ninefs.transport.FrameChannel;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -22,7 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Under load that makes one system call carry many replies; the last request in flight does not yield.
  *
  * <p>Order: replies go out in the order they were enqueued. The session relies on it for Tflush (the flushed
- * request's reply is enqueued before Rflush).
+ * request's reply is enqueued before Rflush). A batch with an Rread whose data comes from a file region
+ * ({@link ZeroCopyReads}) is written under the channel's exclusive output: the replies before it, its header,
+ * its data from the file, then the rest. A reply goes out whole or the connection fails.
  */
 final class ReplyWriter {
     private static final System.Logger LOG = System.getLogger(ReplyWriter.class.getPackageName());
@@ -41,12 +45,21 @@ final class ReplyWriter {
     }
 
     /**
-     * One encoded reply: its buffers go out back to back. {@code loan}, if not null, is a {@link ReadBuffers} buffer
-     * among them, given back once written (or once the reply is dropped: {@link #drop}).
+     * One encoded reply: its buffers go out back to back, then the bytes of {@code region} if there is one.
+     * {@code loan}, if not null, is a {@link ReadBuffers} buffer among them (or, with a region, the buffer its
+     * bytes are copied through when they cannot be sent from the file), given back once written, as the region
+     * is closed (or once the reply is dropped: {@link #drop}).
      */
-    record Reply(ByteBuffer[] buffers, ByteBuffer loan) {
-        /** For a reply that will not be sent. */
+    record Reply(ByteBuffer[] buffers, ByteBuffer loan, FileRegion region) {
+        Reply(ByteBuffer[] buffers, ByteBuffer loan) {
+            this(buffers, loan, null);
+        }
+
+        /** Once written, or for a reply that will not be sent. */
         void drop() {
+            if (region != null) {
+                region.close();
+            }
             if (loan != null) {
                 ReadBuffers.give(loan);
             }
@@ -76,13 +89,17 @@ final class ReplyWriter {
                     combine();
                 }
                 Reply reply;
+                boolean regions = false;
                 while (replies.size() < MAX_BATCH && (reply = queue.poll()) != null) {
                     replies.add(reply);
+                    regions |= reply.region() != null;
                     for (ByteBuffer b : reply.buffers()) {
                         batch.add(b);
                     }
                 }
-                if (!batch.isEmpty() && !failed) {
+                if (!failed && regions) {
+                    channel.writeExclusive(out -> writeWithRegions(out, replies));
+                } else if (!failed && !batch.isEmpty()) {
                     channel.write(batch.toArray(ByteBuffer[]::new));
                 }
             } catch (IOException | RuntimeException e) {
@@ -98,6 +115,23 @@ final class ReplyWriter {
         }
     }
 
+    /** Writes {@code replies} in order, each region's bytes right after its reply's header. */
+    private static void writeWithRegions(ConnectionOutput out, List<Reply> replies) throws IOException {
+        List<ByteBuffer> pending = new ArrayList<>();
+        for (Reply r : replies) {
+            for (ByteBuffer b : r.buffers()) {
+                pending.add(b);
+            }
+            if (r.region() != null) {
+                ZeroCopyReads.send(out, pending.toArray(ByteBuffer[]::new), r.region(), r.loan());
+                pending.clear();
+            }
+        }
+        if (!pending.isEmpty()) {
+            out.write(pending.toArray(ByteBuffer[]::new));
+        }
+    }
+
     /**
      * Lets the request threads that are ready to run finish before this one writes: they queue their replies and
      * return (the lock is taken), and one write carries them all. Without it each request, run to completion on
@@ -110,10 +144,19 @@ final class ReplyWriter {
         }
     }
 
-    /** The reply's frame: one buffer, or a head and the Rread data (sent by a gathering write, not copied). */
+    /**
+     * The reply's frame: one buffer, or a head and the Rread data (sent by a gathering write, not copied), or a
+     * head and a file region standing for the data.
+     */
     static Reply encode(int tag, Message.Response reply) {
         // Only IoRequests makes an Rread of direct data, always from ReadBuffers.
         ByteBuffer loan = reply instanceof Rread r && r.data().isDirect() ? r.data() : null;
+        FileRegion region = loan == null ? null : ZeroCopyReads.claim(loan);
+        if (region != null) {
+            ByteBuffer head = ByteBuffer.allocate(Codec.encodedSize(reply) - loan.remaining());
+            Codec.encodeWithoutPayload(tag, reply, head);
+            return new Reply(new ByteBuffer[] {head.flip()}, loan, region);
+        }
         try {
             ByteBuffer payload = Codec.payload(reply);
             int size = Codec.encodedSize(reply);

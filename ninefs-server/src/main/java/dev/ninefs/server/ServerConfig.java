@@ -3,6 +3,8 @@ package dev.ninefs.server;
 
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
+import dev.ninefs.transport.Spin;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,9 +17,11 @@ import java.util.Map;
  * @param maxMsize the largest msize Tversion may negotiate
  * @param maxFids fids one connection may hold at once (EMFILE beyond)
  * @param maxInFlight requests one connection may have running at once (the server stops reading beyond)
+ * @param spin how long the reader of a client that sends one request at a time polls for the next before it
+ *     sleeps ({@link Spin}); zero never polls
  */
 record ServerConfig(Map<String, Export> exports, Export defaultExport, int maxMsize, int maxFids,
-        int maxInFlight) {
+        int maxInFlight, Duration spin) {
 
     ServerConfig {
         exports = Collections.unmodifiableMap(new LinkedHashMap<>(exports));

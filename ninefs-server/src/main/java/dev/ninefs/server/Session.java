@@ -81,7 +81,7 @@ final class Session implements Connection, SessionContext, SessionReader.Steps {
         this.writer = new ReplyWriter(channel, this::close);
         this.dispatch = new Dispatch(this);
         this.onClosed = onClosed;
-        this.reader = new SessionReader(id, this);
+        this.reader = new SessionReader(id, this, config.spin());
     }
 
     void start() {
@@ -156,6 +156,11 @@ final class Session implements Connection, SessionContext, SessionReader.Steps {
             case IOException e -> LOG.log(Level.DEBUG, "conn {0}: {1}", id, e.toString());
             default -> LOG.log(Level.ERROR, "conn " + id + " (" + peer + "): reader failed", t);
         }
+    }
+
+    @Override
+    public boolean pollInput() throws IOException {
+        return closing || channel.pollInput();
     }
 
     /** Reads and handles one frame. */

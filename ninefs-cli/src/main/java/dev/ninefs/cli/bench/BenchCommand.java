@@ -94,6 +94,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Run against an in-process null responder (canned replies, no file system).")
     boolean nullResponder;
 
+    @Option(names = "--spin", paramLabel = "TIME",
+            description = "How long a lane waiting alone for its reply polls the socket before it sleeps: 50us"
+                    + " (the client library's default), 0 never (sleep at once).")
+    String spin = "50us";
+
     @Option(names = "--json", description = "Print one line of JSON instead of text.")
     boolean json;
 
@@ -169,12 +174,13 @@ public final class BenchCommand implements Callable<Integer> {
         return new BenchOptions(target, Workload.parse(workload), connections, depth, Units.duration(warmup),
                 Units.duration(duration), Math.toIntExact(Units.size(msize)), Math.toIntExact(Units.size(blockSize)),
                 Units.size(fileSize), random, entries, user != null ? user : System.getProperty("user.name", ""),
-                uid != null ? uid : currentUid(), keep);
+                uid != null ? uid : currentUid(), keep, Units.duration(spin));
     }
 
     private static BenchOptions withTarget(BenchOptions o, RemotePath target) {
         return new BenchOptions(target, o.workload(), o.connections(), o.depth(), o.warmup(), o.duration(),
-                o.msize(), o.blockSize(), o.fileSize(), o.random(), o.entries(), o.uname(), o.uid(), o.keep());
+                o.msize(), o.blockSize(), o.fileSize(), o.random(), o.entries(), o.uname(), o.uid(), o.keep(),
+                o.spin());
     }
 
     /** The effective uid (owner of /proc/self), or -1 (no n_uname) when it cannot be known. */

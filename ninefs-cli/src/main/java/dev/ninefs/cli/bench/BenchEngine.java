@@ -67,6 +67,7 @@ final class BenchEngine {
     private void connect(List<Connection> connections, List<RemoteFile> roots) throws IOException {
         ClientOptions client = ClientOptions.defaults()
                 .withMsize(options.msize())
+                .withSpin(options.spin())
                 .withMaxInFlight(Math.min(ClientOptions.MAX_IN_FLIGHT, Math.max(1024, options.depth() * 8 + 16)));
         for (int i = 0; i < options.connections(); i++) {
             Connection c = Connection.open(options.target().endpoint(), client);

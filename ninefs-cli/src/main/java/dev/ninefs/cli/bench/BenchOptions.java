@@ -2,6 +2,7 @@
 package dev.ninefs.cli.bench;
 
 import dev.ninefs.cli.RemotePath;
+import dev.ninefs.client.ClientOptions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,14 +23,25 @@ import java.util.Objects;
  * @param uname user name sent in Tattach
  * @param uid numeric user id sent in Tattach (n_uname); -1 for none
  * @param keep leave the fixtures on the server for the next run instead of removing them
+ * @param spin how long a lane waiting alone for its reply polls the socket first (the client library's
+ *     {@link ClientOptions#spin}); zero never polls
  */
 record BenchOptions(RemotePath target, Workload workload, int connections, int depth, Duration warmup,
         Duration duration, int msize, int blockSize, long fileSize, boolean random, int entries, String uname,
-        int uid, boolean keep) {
+        int uid, boolean keep, Duration spin) {
+
+    /** With the client library's default spin. */
+    BenchOptions(RemotePath target, Workload workload, int connections, int depth, Duration warmup,
+            Duration duration, int msize, int blockSize, long fileSize, boolean random, int entries, String uname,
+            int uid, boolean keep) {
+        this(target, workload, connections, depth, warmup, duration, msize, blockSize, fileSize, random, entries,
+                uname, uid, keep, ClientOptions.DEFAULT_SPIN);
+    }
 
     BenchOptions {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(workload, "workload");
+        Objects.requireNonNull(spin, "spin");
         positive("connections", connections);
         positive("depth", depth);
         positive("block size", blockSize);
@@ -45,6 +57,10 @@ record BenchOptions(RemotePath target, Workload workload, int connections, int d
         if (workload.movesData && fileSize < blockSize) {
             throw new IllegalArgumentException("file size " + fileSize + " is smaller than the block size "
                     + blockSize);
+        }
+        if (spin.isNegative() || spin.compareTo(ClientOptions.MAX_SPIN) > 0) {
+            throw new IllegalArgumentException("spin must be between 0 and " + ClientOptions.MAX_SPIN.toMillis()
+                    + " ms: " + spin);
         }
         if (entries < 0) {
             throw new IllegalArgumentException("entries must not be negative: " + entries);

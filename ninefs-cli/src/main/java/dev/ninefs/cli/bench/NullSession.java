@@ -5,7 +5,9 @@ import dev.ninefs.protocol.Codec;
 import dev.ninefs.protocol.FrameHeader;
 import dev.ninefs.protocol.Message;
 import dev.ninefs.protocol.ProtocolException;
+import dev.ninefs.transport.Spin;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
@@ -40,7 +42,17 @@ final class NullSession {
     }
 
     void run() throws IOException {
-        while (channel.read(in) >= 0) {
+        // Polls for the next request before sleeping, as `ninefs serve` does by default (see Spin): the null
+        // responder stays the generator's ceiling.
+        Spin spin = new Spin(Spin.DEFAULT);
+        InputStream probe = channel.socket().getInputStream(); // never closed: that would close the socket
+        while (true) {
+            if (spin.begin()) {
+                spin.poll(() -> probe.available() > 0);
+            }
+            if (channel.read(in) < 0) {
+                break;
+            }
             in.flip();
             while (in.remaining() >= FrameHeader.SIZE_LENGTH) {
                 int at = in.position();

@@ -127,24 +127,30 @@ sealed interface Operation extends AutoCloseable
     final class Read implements Operation {
         private final RemoteFile file;
         private final Offsets offsets;
-        private final byte[] block;
-        private final ByteBuffer buffer;
+        /**
+         * Direct, as Write's: large replies land in it straight from the socket, with no copy. Page-aligned, as
+         * the kernel client's page cache is: how fast the kernel copies into a buffer depends on where it is
+         * (on an AMD EPYC host, 1 MiB replies into a buffer at page + 16, where a plain allocateDirect puts it,
+         * took 2-3x the CPU time of a page-aligned one).
+         */
+        private final ByteBuffer block;
 
         Read(RemoteFile file, Offsets offsets) {
             this.file = file;
             this.offsets = offsets;
-            this.block = new byte[offsets.blockSize()];
-            this.buffer = ByteBuffer.wrap(block);
+            this.block = ByteBuffer.allocateDirect(offsets.blockSize() + 4096).alignedSlice(4096)
+                    .limit(offsets.blockSize()).slice();
         }
 
         @Override
         public long run() throws IOException {
             long offset = offsets.next();
-            int n = block.length <= file.maxReadSize()
-                    ? file.read(offset, buffer.clear())
-                    : file.readFully(offset, block, 0, block.length);
-            if (n != block.length) {
-                throw new ErrnoException(Errno.EIO, "short read: " + n + " of " + block.length + " bytes at "
+            block.clear();
+            int n = block.capacity() <= file.maxReadSize()
+                    ? file.read(offset, block)
+                    : file.readFully(offset, block);
+            if (n != block.capacity()) {
+                throw new ErrnoException(Errno.EIO, "short read: " + n + " of " + block.capacity() + " bytes at "
                         + offset);
             }
             return n;

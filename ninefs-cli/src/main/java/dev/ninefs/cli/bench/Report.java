@@ -82,6 +82,7 @@ final class Report {
         field(s, "random", o.random());
         field(s, "entries", o.entries());
         field(s, "msize_asked", o.msize());
+        field(s, "spin_us", o.spin().toNanos() / 1000);
         field(s, "msize", r.msize());
         field(s, "seconds", r.seconds());
         field(s, "ops", r.ops());

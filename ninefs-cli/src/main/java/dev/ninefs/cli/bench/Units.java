@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Sizes (4096, 4k, 1M) and durations (10, 10s, 500ms, 2m) as people type them on a command line. */
-final class Units {
+public final class Units {
     private Units() {}
 
     /** A byte count; k, m, g are powers of 1024, with an optional trailing "b" or "ib". */
@@ -40,9 +40,13 @@ final class Units {
     }
 
     /** A duration: a number of seconds, or a number with ms, s or m. */
-    static Duration duration(String text) {
+    public static Duration duration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
+            if (t.endsWith("us")) {
+                return checked(Duration.ofNanos(Math.multiplyExact(Long.parseLong(t.substring(0, t.length() - 2)),
+                        1000L)), text);
+            }
             if (t.endsWith("ms")) {
                 return checked(Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2))), text);
             }
@@ -58,7 +62,7 @@ final class Units {
             }
             return checked(Duration.ofMillis(Math.round(seconds * 1000)), text);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 10s, 500ms, 2m)");
+            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 10s, 500ms, 50us, 2m)");
         }
     }
 

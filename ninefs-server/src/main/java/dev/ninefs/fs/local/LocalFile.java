@@ -2,10 +2,14 @@
 package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.DirSink;
+import dev.ninefs.fs.FileRegion;
+import dev.ninefs.fs.WriteTarget;
 import dev.ninefs.fs.local.posix.Fd;
 import dev.ninefs.fs.local.posix.Linux;
 import dev.ninefs.fs.local.posix.Posix;
 import dev.ninefs.fs.local.posix.PosixIo;
+import dev.ninefs.fs.local.posix.Sendfile;
+import dev.ninefs.fs.local.posix.Splice;
 import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
@@ -63,6 +67,32 @@ final class LocalFile extends LocalOpenFile {
         }
     }
 
+    /**
+     * The file's own descriptor, held by the region until the server closes it; the count cut at the size
+     * fstat(2) gives now. Null when the file is not open for reading or holds nothing at {@code offset}: read()
+     * answers that.
+     */
+    @Override
+    public FileRegion region(long offset, int count) throws ErrnoException {
+        if (access == Dotl.O_WRONLY || offset < 0 || count <= 0) {
+            return null;
+        }
+        Fd.Use u = io.use();
+        try {
+            long size = Sendfile.regularFileSize(u.fd());
+            if (size > offset) {
+                FileRegion region = new FileRegion(u.fd(), offset, (int) Math.min(count, size - offset), u::close);
+                u = null; // the region holds it now
+                return region;
+            }
+            return null;
+        } finally {
+            if (u != null) {
+                u.close();
+            }
+        }
+    }
+
     @Override
     public int write(long offset, ByteBuffer src) throws ErrnoException {
         if (access == Dotl.O_RDONLY) {
@@ -79,6 +109,36 @@ final class LocalFile extends LocalOpenFile {
                 PosixIo.fsync(u.fd(), true);
             }
             return n;
+        }
+    }
+
+    /**
+     * The file's own descriptor, held by the target until the server closes it. Null when the file is not open
+     * for writing or was opened with O_APPEND (write() answers those), or when every write is followed by an
+     * fdatasync (writeout=immediate), which only write() does.
+     */
+    @Override
+    public WriteTarget writeTarget() throws ErrnoException {
+        if (access == Dotl.O_RDONLY || fs.options().writeoutImmediate()) {
+            return null;
+        }
+        Fd.Use u = io.use();
+        try {
+            if ((Splice.statusFlags(u.fd()) & Linux.O_APPEND) != 0) {
+                return null;
+            }
+            LocalNode node = made;
+            if (node != null) {
+                node.changed(); // as write() does: the bytes are on their way
+                made = null;
+            }
+            WriteTarget target = new WriteTarget(u.fd(), u::close);
+            u = null; // the target holds it now
+            return target;
+        } finally {
+            if (u != null) {
+                u.close();
+            }
         }
     }
 
