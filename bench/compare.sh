@@ -15,7 +15,8 @@
 # client attach as root (-n, no authentication) and ninefs can pass ownership through.
 # Environment: NINEFS (the ninefs launcher, default bin/ninefs), SERVER_JAVA_OPTS (extra JVM flags for the ninefs
 # server, e.g. -XX:StartFlightRecording=filename=/tmp/s.jfr,settings=profile), EXPORT_OPTS (appended to the ninefs
-# export, e.g. ',readdir_cache=off' for uncached listings).
+# export, e.g. ',readdir_cache=off' for uncached listings), SERVE_OPTS (extra `ninefs serve` arguments, e.g.
+# '--spin 0'), BENCH_OPTS (extra `ninefs bench` arguments for every point, e.g. '--spin 0').
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -26,7 +27,7 @@ warmup=2
 only=""
 quick=0
 out_dir="$here/bench/results"
-command_line="bench/compare.sh $*"
+command_line="${SERVE_OPTS:+SERVE_OPTS='$SERVE_OPTS' }${BENCH_OPTS:+BENCH_OPTS='$BENCH_OPTS' }${EXPORT_OPTS:+EXPORT_OPTS='$EXPORT_OPTS' }bench/compare.sh $*"
 
 usage() {
     sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
@@ -132,7 +133,7 @@ echo "compare.sh: building ninefs if needed" >&2
 
 NINEFS_JAVA_OPTS="${SERVER_JAVA_OPTS:-}" "$ninefs" serve \
     --export "tag=share,path=$export_dir,security_model=passthrough${EXPORT_OPTS:-}" \
-    --listen "tcp://127.0.0.1:$ninefs_port" --msize 1M >"$work/ninefs.log" 2>&1 &
+    --listen "tcp://127.0.0.1:$ninefs_port" --msize 1M ${SERVE_OPTS:-} >"$work/ninefs.log" 2>&1 &
 ninefs_pid=$!
 pids+=("$ninefs_pid")
 "$diod_bin" -f -n -c /dev/null -L stderr -l "127.0.0.1:$diod_port" -e "$export_dir" >"$work/diod.log" 2>&1 &
@@ -155,7 +156,7 @@ declare -A target=(
 run_point() { # SERVER NAME METRIC ARGS REP
     local server=$1 name=$2 metric=$3 args=$4 rep=$5 line status=0
     # shellcheck disable=SC2086 # the arguments are words on purpose
-    line=$("$ninefs" bench ${target[$server]} $args --duration "$duration" --warmup "$warmup" --keep --json \
+    line=$("$ninefs" bench ${target[$server]} $args ${BENCH_OPTS:-} --duration "$duration" --warmup "$warmup" --keep --json \
         --quiet --user root --uid 0 --server-pid "${server_pid[$server]}" 2>>"$work/bench.err") || status=$?
     if [ -z "$line" ]; then
         line='{"ok":false,"error":"no output"}'

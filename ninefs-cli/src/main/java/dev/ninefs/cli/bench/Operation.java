@@ -171,8 +171,10 @@ sealed interface Operation extends AutoCloseable
         Write(RemoteFile file, Offsets offsets) {
             this.file = file;
             this.offsets = offsets;
-            // Direct: the socket sends it without the JDK's copy into a temporary direct buffer.
-            this.block = ByteBuffer.allocateDirect(offsets.blockSize());
+            // Direct: the socket sends it without the JDK's copy into a temporary direct buffer. Page-aligned, as
+            // Read's: from a plain 1 MiB allocateDirect (page + 16) the kernel's copy into the socket took 2-3x the
+            // CPU (generator against the null responder: 500-600 us per 1 MiB write, 210 us page-aligned).
+            this.block = ByteBuffer.allocateDirect(offsets.blockSize() + 4096).alignedSlice(4096);
             for (int i = 0; i < block.capacity(); i++) {
                 block.put(i, (byte) (i * 13 + 1));
             }
