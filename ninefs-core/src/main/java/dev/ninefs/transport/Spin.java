@@ -71,8 +71,8 @@ public final class Spin {
     /** {@code budget}, if it is a spin duration this class accepts: 0 to {@link #MAX}. */
     public static Duration check(Duration budget) {
         if (budget.isNegative() || budget.compareTo(MAX) > 0) {
-            throw new IllegalArgumentException("spin must be between 0 and " + MAX.toNanos() / 1000 + " us: "
-                    + budget);
+            throw new IllegalArgumentException("spin must be between 0 and " + MAX.toNanos() / 1000 + " us, not "
+                    + budget.toNanos() / 1000 + " us");
         }
         return budget;
     }

@@ -59,8 +59,8 @@ record BenchOptions(RemotePath target, Workload workload, int connections, int d
                     + blockSize);
         }
         if (spin.isNegative() || spin.compareTo(ClientOptions.MAX_SPIN) > 0) {
-            throw new IllegalArgumentException("spin must be between 0 and " + ClientOptions.MAX_SPIN.toMillis()
-                    + " ms: " + spin);
+            throw new IllegalArgumentException("spin must be between 0 and " + ClientOptions.MAX_SPIN.toNanos() / 1000
+                    + " us, not " + spin.toNanos() / 1000 + " us");
         }
         if (entries < 0) {
             throw new IllegalArgumentException("entries must not be negative: " + entries);
