@@ -24,8 +24,6 @@ public final class Sendfile {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle FSTAT = Native.function("fstat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle FCNTL = Native.function("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), Native.variadicAfter(2));
     private static final MethodHandle POLL = Native.function("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SEND = Native.function("send",
@@ -34,7 +32,6 @@ public final class Sendfile {
     /** What {@link #send} returns when the socket has no room now. */
     public static final long WOULD_BLOCK = -1;
     private static final int EINTR = 4, EAGAIN = 11;
-    private static final int F_GETFL = 3, O_NONBLOCK = 04000;
     private static final short POLLOUT = 4;
     private static final int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000, MSG_MORE = 0x8000;
     /** The most {@link #sendMore} copies to native memory: a frame header and a few small frames. */
@@ -139,18 +136,7 @@ public final class Sendfile {
 
     /** Whether {@code fd} is in non-blocking mode (O_NONBLOCK), so that a send never waits. fcntl(F_GETFL). */
     public static boolean nonBlocking(int fd) throws ErrnoException {
-        try (Scratch arena = Scratch.take()) {
-            MemorySegment state = Native.captureState(arena);
-            int flags = (int) FCNTL.invokeExact(state, fd, F_GETFL, 0L);
-            if (flags < 0) {
-                throw Native.error(state, "fcntl(F_GETFL)", "fd " + fd);
-            }
-            return (flags & O_NONBLOCK) != 0;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (Splice.statusFlags(fd) & Linux.O_NONBLOCK) != 0;
     }
 
     /**
