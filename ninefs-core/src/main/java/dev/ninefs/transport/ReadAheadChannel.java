@@ -53,9 +53,19 @@ final class ReadAheadChannel implements FrameChannel {
         return frame;
     }
 
+    /**
+     * Bytes past the frames handed out have arrived. A large Twrite handed out before its data was all in
+     * ({@link FrameFill}) counts as consumed whole: the rest of its own frame is not input waiting, so a lone
+     * Twrite may run on the reader, which then moves its data itself.
+     */
     @Override
     public boolean inputWaiting() {
-        return in.count != consumed;
+        return in.count > consumed;
+    }
+
+    @Override
+    public boolean pollInput() throws IOException {
+        return frames.pollInput();
     }
 
     @Override

@@ -44,12 +44,17 @@ final class SocketSplicer {
 
     /** The splicer for what {@code in} reads, or null when it is not a socket or its descriptor is out of sight. */
     static SocketSplicer of(ReadableByteChannel in, String peer) {
-        SocketChannel socket = switch (in) {
+        SocketChannel socket = socketOf(in);
+        return socket != null && SocketDescriptor.available() ? new SocketSplicer(in, socket, peer) : null;
+    }
+
+    /** The socket {@code in} reads, directly or through a counting view; null when it reads no socket. */
+    static SocketChannel socketOf(ReadableByteChannel in) {
+        return switch (in) {
             case SocketChannel s -> s;
             case CountingInput c -> c.socket();
             default -> null;
         };
-        return socket != null && SocketDescriptor.available() ? new SocketSplicer(in, socket, peer) : null;
     }
 
     /**

@@ -67,8 +67,12 @@ public final class StreamFrameChannel implements FrameChannel {
     /** A Twrite handed out before its data was all in, and its buffer; the reader thread only. */
     private volatile FrameFill pending;
     private ByteBuffer pendingFrame;
+    /** The socket read from, directly or through a counting view; null over file descriptors. */
+    private final SocketChannel readSocket;
     /** The socket's bytes-waiting probe for {@link #pollInput}; the reader thread only, made on first use. */
     private InputStream probe;
+    /** There is none: no socket, or one without an adaptor (Unix domain). The reader thread only. */
+    private boolean noProbe;
     /** Sends the rest of a Twrite a request diverted from the socket to its sink; null without a socket fd. */
     private final SocketSplicer splicer;
     private final FrameFill.Reader fillReader = new FillReader();
@@ -80,6 +84,8 @@ public final class StreamFrameChannel implements FrameChannel {
         this.out = out;
         this.closer = closer;
         this.socket = in instanceof SocketChannel s && out == s ? s : null;
+        this.readSocket = SocketSplicer.socketOf(in);
+        this.noProbe = readSocket == null;
         this.splicer = SocketSplicer.of(in, peer);
         this.writeSocket = out instanceof SocketChannel s ? s : null;
         this.peer = peer;
@@ -262,11 +268,16 @@ public final class StreamFrameChannel implements FrameChannel {
         if (readBuffer.hasRemaining() || pending != null || closed) {
             return true;
         }
-        if (socket == null) {
-            return false;
-        }
         if (probe == null) {
-            probe = socket.socket().getInputStream();
+            if (noProbe) {
+                return false;
+            }
+            try {
+                probe = readSocket.socket().getInputStream();
+            } catch (UnsupportedOperationException e) {
+                noProbe = true; // a Unix domain socket has no socket adaptor
+                return false;
+            }
         }
         return probe.available() > 0;
     }

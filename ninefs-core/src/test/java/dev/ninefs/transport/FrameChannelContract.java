@@ -2,6 +2,7 @@
 package dev.ninefs.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,6 +51,44 @@ abstract class FrameChannelContract {
             // all three closed, whatever fails
             assertTrue(rest != null && far != null && near != null);
         }
+    }
+
+    /** Whether the near end tells that bytes arrived without reading them ({@link FrameChannel#pollInput}). */
+    boolean tellsArrivals() {
+        return false;
+    }
+
+    /** Whether the near end knows exactly whether bytes past its last frame wait ({@link FrameChannel#inputWaiting}). */
+    boolean countsInput() {
+        return false;
+    }
+
+    /**
+     * The server's reader asks these between frames: whether the client sent more (a request then gets a thread of
+     * its own) and, polling before it sleeps, whether bytes arrived. A channel that cannot tell says so safely.
+     */
+    @Test
+    @Timeout(10)
+    void theNearEndTellsWhetherMoreInputArrived() throws Exception {
+        FrameChannel near = pair.near();
+        assertFalse(near.pollInput());
+        pair.far().write(encode(1, new Message.Tclunk(1)), encode(2, new Message.Tclunk(2)));
+        if (tellsArrivals()) {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!near.pollInput()) {
+                assertTrue(System.nanoTime() < deadline, "the bytes never showed");
+                Thread.onSpinWait();
+            }
+        }
+        assertEquals(new Frame(1, new Message.Tclunk(1)), Codec.decode(near.readFrame(MAX)));
+        if (countsInput()) {
+            assertTrue(near.inputWaiting(), "the second frame came in with the first");
+        }
+        assertEquals(new Frame(2, new Message.Tclunk(2)), Codec.decode(near.readFrame(MAX)));
+        if (countsInput()) {
+            assertFalse(near.inputWaiting());
+        }
+        assertFalse(near.pollInput());
     }
 
     private static ByteBuffer encode(int tag, Message m) {

@@ -23,4 +23,14 @@ class Tcp6FrameChannelTest extends FrameChannelContract {
         assumeTrue(ipv6Loopback(), "no IPv6 loopback here");
         return TcpFrameChannelTest.pairOver(Endpoint.parse("tcp://[::1]:0"));
     }
+
+    @Override
+    boolean tellsArrivals() {
+        return true;
+    }
+
+    @Override
+    boolean countsInput() {
+        return true;
+    }
 }

@@ -19,4 +19,14 @@ class TcpFrameChannelTest extends FrameChannelContract {
     Pair connect() throws Throwable {
         return pairOver(Endpoint.parse("tcp://127.0.0.1:0"));
     }
+
+    @Override
+    boolean tellsArrivals() {
+        return true;
+    }
+
+    @Override
+    boolean countsInput() {
+        return true;
+    }
 }

@@ -16,4 +16,9 @@ class UnixFrameChannelTest extends FrameChannelContract {
         FrameChannel near = listener.accept();
         return new Pair(near, far, listener);
     }
+
+    @Override
+    boolean countsInput() {
+        return true;
+    }
 }

@@ -7,6 +7,7 @@ import dev.ninefs.fs.Node;
 import dev.ninefs.fs.OpenFile;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A test decorator whose getattr blocks, for files whose name has a {@link Gate}, until the test opens the gate:
  * the way to hold requests in flight for the Tflush, ordering and backpressure tests. fsync can have a gate of its
- * own ({@link #gateFsync}): the one call a quick export may take long for. It also records the threads getattr runs on, and can claim that its calls are quick
+ * own ({@link #gateFsync}): the one call a quick export may take long for. It also records the threads getattr and write run on, and can claim that its calls are quick
  * ({@link FileSystem#quickCalls}).
  */
 final class GatedFileSystem extends ForwardingFileSystem {
@@ -25,6 +26,7 @@ final class GatedFileSystem extends ForwardingFileSystem {
     private final boolean quick;
     private volatile Gate fsyncGate;
     final List<Thread> getattrThreads = new CopyOnWriteArrayList<>();
+    final List<Thread> writeThreads = new CopyOnWriteArrayList<>();
 
     GatedFileSystem(FileSystem delegate) {
         this(delegate, false);
@@ -126,6 +128,12 @@ final class GatedFileSystem extends ForwardingFileSystem {
                         g.pass();
                     }
                     super.fsync(dataOnly);
+                }
+
+                @Override
+                public int write(long offset, ByteBuffer src) throws ErrnoException {
+                    writeThreads.add(Thread.currentThread());
+                    return super.write(offset, src);
                 }
             };
         }

@@ -14,6 +14,8 @@ import dev.ninefs.fs.synth.SynthFileSystem;
 import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.Message.*;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -49,6 +51,35 @@ class QuickRequestTest {
             assertSame(probe.getattrThreads.get(0), probe.getattrThreads.get(1));
             assertSame(probe.getattrThreads.get(1), probe.getattrThreads.get(2));
             assertTrue(probe.getattrThreads.get(0).getName().startsWith("ninefs-conn-"));
+        }
+    }
+
+    /**
+     * A lone large Twrite is handed out before its data is all in: the rest of its own frame is not other input
+     * waiting, so it runs on the reader thread too, which reads the rest itself.
+     */
+    @Test
+    void aLoneTwriteWhoseDataIsStillArrivingRunsOnTheReaderThread() throws Exception {
+        GatedFileSystem probe = export(true);
+        int msize = 1 << 20;
+        try (NinefsServer server = NinefsServer.builder().export("", probe).build();
+                TestServer s = TestServer.tcp(server); RawClient c = s.client(msize)) {
+            c.attach(0, "");
+            c.walk(0, 1, "f");
+            c.lopen(1, Dotl.O_RDWR);
+            byte[] data = new byte[msize - IoRequests.IO_HEADER];
+            for (int i = 0; i < 2; i++) {
+                int tag = c.freshTag();
+                ByteBuffer frame = RawClient.encode(tag, new Twrite(1, 0, ByteBuffer.wrap(data)));
+                int cut = 256 << 10;
+                c.sendRaw(tag, frame.duplicate().limit(cut));
+                Thread.sleep(50); // the frame is handed out with most of its data still to come
+                c.sendRaw(frame.position(cut));
+                assertEquals(data.length, ((Rwrite) c.reply(tag)).count());
+            }
+            c.getattr(1);
+            assertFalse(probe.writeThreads.isEmpty());
+            assertEquals(Set.of(probe.lastGetattrThread()), Set.copyOf(probe.writeThreads));
         }
     }
 
