@@ -11,7 +11,7 @@ import dev.ninefs.protocol.ErrnoException;
 import dev.ninefs.protocol.Message.*;
 import dev.ninefs.fs.OpenFile;
 import dev.ninefs.fs.WriteTarget;
-import dev.ninefs.fs.local.posix.Pipe;
+import dev.ninefs.posix.Pipe;
 import dev.ninefs.protocol.Qid;
 import dev.ninefs.transport.FrameBuffers;
 import dev.ninefs.transport.FrameFill;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ninefs.server;
 
-import dev.ninefs.fs.local.posix.Linux;
-import dev.ninefs.fs.local.posix.Pipe;
-import dev.ninefs.fs.local.posix.PosixIo;
-import dev.ninefs.fs.local.posix.Splice;
+import dev.ninefs.posix.Linux;
+import dev.ninefs.posix.Pipe;
+import dev.ninefs.posix.PosixIo;
+import dev.ninefs.posix.Splice;
 import dev.ninefs.protocol.ErrnoException;
 import dev.ninefs.transport.FrameFill;
 import java.io.IOException;

@@ -3,8 +3,8 @@ package dev.ninefs.server;
 
 import dev.ninefs.fs.FileRegion;
 import dev.ninefs.fs.OpenFile;
-import dev.ninefs.fs.local.posix.PosixIo;
-import dev.ninefs.fs.local.posix.Sendfile;
+import dev.ninefs.posix.PosixIo;
+import dev.ninefs.posix.Sendfile;
 import dev.ninefs.protocol.ErrnoException;
 import dev.ninefs.transport.ConnectionOutput;
 import dev.ninefs.transport.SocketDescriptor;

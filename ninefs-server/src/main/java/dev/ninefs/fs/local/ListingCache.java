@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ninefs.fs.local;
 
-import dev.ninefs.fs.local.posix.Inotify;
-import dev.ninefs.fs.local.posix.Posix;
-import dev.ninefs.fs.local.posix.PosixIo;
+import dev.ninefs.posix.Inotify;
+import dev.ninefs.posix.Posix;
+import dev.ninefs.posix.PosixIo;
 import dev.ninefs.protocol.ErrnoException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;

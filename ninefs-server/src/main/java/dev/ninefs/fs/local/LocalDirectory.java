@@ -3,9 +3,9 @@ package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.DirEntry;
 import dev.ninefs.fs.DirSink;
-import dev.ninefs.fs.local.posix.Dirents;
-import dev.ninefs.fs.local.posix.Fd;
-import dev.ninefs.fs.local.posix.PosixIo;
+import dev.ninefs.posix.Dirents;
+import dev.ninefs.posix.Fd;
+import dev.ninefs.posix.PosixIo;
 import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;

@@ -4,8 +4,8 @@ package dev.ninefs.fs.local;
 import dev.ninefs.fs.LockRequest;
 import dev.ninefs.fs.LockStatus;
 import dev.ninefs.fs.OpenFile;
-import dev.ninefs.fs.local.posix.Fd;
-import dev.ninefs.fs.local.posix.PosixIo;
+import dev.ninefs.posix.Fd;
+import dev.ninefs.posix.PosixIo;
 import dev.ninefs.protocol.ErrnoException;
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ninefs.fs.local;
 
-import dev.ninefs.fs.local.posix.Fd;
+import dev.ninefs.posix.Fd;
 
 /**
  * Where a node's file was last known to be: the name {@code name} in the directory {@code dir} (a reference the

@@ -2,11 +2,11 @@
 package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.FileId;
-import dev.ninefs.fs.local.posix.Dirents;
-import dev.ninefs.fs.local.posix.Fd;
-import dev.ninefs.fs.local.posix.Linux;
-import dev.ninefs.fs.local.posix.Posix;
-import dev.ninefs.fs.local.posix.Stat;
+import dev.ninefs.posix.Dirents;
+import dev.ninefs.posix.Fd;
+import dev.ninefs.posix.Linux;
+import dev.ninefs.posix.Posix;
+import dev.ninefs.posix.Stat;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 

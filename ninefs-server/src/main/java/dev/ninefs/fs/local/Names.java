@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ninefs.fs.local;
 
-import dev.ninefs.fs.local.posix.Linux;
+import dev.ninefs.posix.Linux;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 import java.nio.charset.StandardCharsets;

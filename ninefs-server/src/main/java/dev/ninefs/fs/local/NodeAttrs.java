@@ -3,10 +3,10 @@ package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.FileId;
 import dev.ninefs.fs.SetAttr;
-import dev.ninefs.fs.local.posix.Fd;
-import dev.ninefs.fs.local.posix.Linux;
-import dev.ninefs.fs.local.posix.Posix;
-import dev.ninefs.fs.local.posix.PosixIo;
+import dev.ninefs.posix.Fd;
+import dev.ninefs.posix.Linux;
+import dev.ninefs.posix.Posix;
+import dev.ninefs.posix.PosixIo;
 import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;

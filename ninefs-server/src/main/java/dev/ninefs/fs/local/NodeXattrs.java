@@ -2,9 +2,9 @@
 package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.FileId;
-import dev.ninefs.fs.local.posix.Fd;
-import dev.ninefs.fs.local.posix.Posix;
-import dev.ninefs.fs.local.posix.Xattr;
+import dev.ninefs.posix.Fd;
+import dev.ninefs.posix.Posix;
+import dev.ninefs.posix.Xattr;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.Attr;
 import dev.ninefs.fs.FileId;
-import dev.ninefs.fs.local.posix.Fd;
-import dev.ninefs.fs.local.posix.Posix;
+import dev.ninefs.posix.Fd;
+import dev.ninefs.posix.Posix;
 import dev.ninefs.protocol.ErrnoException;
 import java.util.List;
 

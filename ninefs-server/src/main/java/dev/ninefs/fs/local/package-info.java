@@ -17,6 +17,6 @@
  * between QEMU and ninefs.
  *
  * <p><b>Locks</b> are kept per owner in a table and mirrored into the kernel as open-file-description locks (see
- * {@code LockTable}). <b>Native calls</b> all live in {@code dev.ninefs.fs.local.posix}.
+ * {@code LockTable}). <b>Native calls</b> all live in {@code dev.ninefs.posix}.
  */
 package dev.ninefs.fs.local;

@@ -3,8 +3,8 @@ package dev.ninefs.fs.local;
 
 import dev.ninefs.fs.Node;
 import dev.ninefs.fs.OpenFile;
-import dev.ninefs.fs.local.posix.Linux;
-import dev.ninefs.fs.local.posix.Posix;
+import dev.ninefs.posix.Linux;
+import dev.ninefs.posix.Posix;
 import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.ErrnoException;
 import java.nio.ByteBuffer;

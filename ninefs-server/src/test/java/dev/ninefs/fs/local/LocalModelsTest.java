@@ -19,7 +19,7 @@ import dev.ninefs.fs.DirEntry;
 import dev.ninefs.fs.FileId;
 import dev.ninefs.fs.Node;
 import dev.ninefs.fs.OpenFile;
-import dev.ninefs.fs.local.posix.Linux;
+import dev.ninefs.posix.Linux;
 import dev.ninefs.protocol.Dotl;
 import dev.ninefs.protocol.Errno;
 import java.nio.file.Files;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ninefs.fs.Attr;
-import dev.ninefs.fs.local.posix.Dirents;
-import dev.ninefs.fs.local.posix.Fd;
-import dev.ninefs.fs.local.posix.Linux;
-import dev.ninefs.fs.local.posix.Posix;
-import dev.ninefs.fs.local.posix.PosixIo;
-import dev.ninefs.fs.local.posix.Stat;
+import dev.ninefs.posix.Dirents;
+import dev.ninefs.posix.Fd;
+import dev.ninefs.posix.Linux;
+import dev.ninefs.posix.Posix;
+import dev.ninefs.posix.PosixIo;
+import dev.ninefs.posix.Stat;
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
 import java.lang.foreign.Arena;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.ninefs.fs.local.posix;
+package dev.ninefs.posix;
 
 /** The Linux x86-64 constants the native calls take (asm-generic values; x86-64 uses them unchanged). */
 public final class Linux {

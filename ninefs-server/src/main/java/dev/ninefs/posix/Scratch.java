@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.ninefs.fs.local.posix;
+package dev.ninefs.posix;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

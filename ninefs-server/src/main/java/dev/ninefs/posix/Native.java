@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.ninefs.fs.local.posix;
+package dev.ninefs.posix;
 
 import dev.ninefs.protocol.Errno;
 import dev.ninefs.protocol.ErrnoException;
