@@ -19,11 +19,14 @@ import dev.ninefs.protocol.ErrnoException;
 import dev.ninefs.protocol.Message.*;
 import dev.ninefs.transport.SocketDescriptor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A large Twrite to a local file has its data spliced from the socket into the file by the connection's reader
@@ -105,11 +109,13 @@ class SplicedTwriteTest {
 
     /**
      * The data trickles in: the reader (a virtual thread, which must not wait in a native call) meets an empty
-     * socket again and again, reads what came through the JDK, and splices again when there is more.
+     * socket again and again, reads what came through the JDK, and splices again when there is more; whether the
+     * request runs on the reader ({@code quick}) or on a thread of its own that waits for the reader.
      */
-    @Test
-    void dataArrivingInSlowPartsLandsWhole() throws Exception {
-        serve(TestServer.Transport.TCP);
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void dataArrivingInSlowPartsLandsWhole(boolean quick) throws Exception {
+        serve(TestServer.Transport.TCP, quick);
         create(1, "slow", Dotl.O_RDWR);
         byte[] data = bytes(new SplittableRandom(3), BLOCK);
         int tag = c.freshTag();
@@ -226,6 +232,41 @@ class SplicedTwriteTest {
         assertArrayEquals(Arrays.copyOf(data, file.length), file);
     }
 
+    /**
+     * A client that waits for each reply gets a platform reader, and its lone large Twrite runs there: the reader
+     * waits inside splice(2) for the rest of the data. A client that stalls mid-frame, its connection still open,
+     * must not hold up the server's close: shutting the input down wakes the splice.
+     */
+    @Test
+    void closingTheServerWakesAPlatformReaderWaitingInsideASplice() throws Exception {
+        serve(TestServer.Transport.TCP);
+        create(1, "stalled", Dotl.O_RDWR);
+        for (int i = 0; i < 2 * SessionReader.TO_PLATFORM; i++) {
+            c.getattr(1); // lone requests: the reading moves to a platform thread
+        }
+        byte[] data = bytes(new SplittableRandom(43), BLOCK);
+        assertEquals(BLOCK, inTwoParts(1, 0, data));
+        ByteBuffer frame = RawClient.encode(c.freshTag(), new Twrite(1, BLOCK, ByteBuffer.wrap(data)));
+        c.sendRaw(frame.duplicate().limit(FIRST_PART));
+        awaitLent();
+        Thread splicing = fs.lentTo;
+        assertTrue(splicing != null && !splicing.isVirtual(), "a platform reader took the descriptor: " + splicing);
+        Thread.sleep(200); // it splices what came and waits for more, in poll(2)
+        TestServer closing = server;
+        server = null;
+        // The client stays connected and silent; a close that waited for it would never return.
+        CompletableFuture.runAsync(() -> {
+            try {
+                closing.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, Executors.newVirtualThreadPerTaskExecutor()).get(10, TimeUnit.SECONDS);
+        byte[] file = Files.readAllBytes(dir.resolve("stalled"));
+        assertTrue(file.length <= BLOCK + FIRST_PART, "at most what arrived was written, not " + file.length);
+        assertArrayEquals(data, Arrays.copyOf(file, BLOCK));
+    }
+
     /** The pipe the reader splices through is made on the first large write and closed with the connection. */
     @Test
     void theSplicePipeComesWithTheFirstLargeWriteAndGoesWithTheConnection() throws Exception {
@@ -247,7 +288,11 @@ class SplicedTwriteTest {
     // ---- helpers ------------------------------------------------------------------------------------------
 
     private void serve(TestServer.Transport transport) throws Exception {
-        fs = new Watched(LocalFileSystem.open(dir, LocalOptions.of(SecurityModel.PASSTHROUGH)));
+        serve(transport, true);
+    }
+
+    private void serve(TestServer.Transport transport, boolean quick) throws Exception {
+        fs = new Watched(LocalFileSystem.open(dir, LocalOptions.of(SecurityModel.PASSTHROUGH)), quick);
         server = TestServer.start(NinefsServer.builder().export("", fs).build(), transport);
         c = server.client(MSIZE);
         c.attach(0, "");
@@ -313,9 +358,20 @@ class SplicedTwriteTest {
         final AtomicLong lentCount = new AtomicLong();
         final Semaphore lent = new Semaphore(0);
         volatile boolean lend = true;
+        /** The thread the latest descriptor was lent to. */
+        volatile Thread lentTo;
 
-        Watched(FileSystem delegate) {
+        private final boolean quick;
+
+        /** {@code quick}: as the local backend, a lone request runs on the reader; else on a thread of its own. */
+        Watched(FileSystem delegate, boolean quick) {
             super(delegate);
+            this.quick = quick;
+        }
+
+        @Override
+        public boolean quickCalls() {
+            return quick;
         }
 
         @Override
@@ -347,6 +403,7 @@ class SplicedTwriteTest {
                     public WriteTarget writeTarget() throws ErrnoException {
                         WriteTarget target = lend ? super.writeTarget() : null;
                         if (target != null) {
+                            lentTo = Thread.currentThread();
                             lentCount.incrementAndGet();
                             lent.release();
                         }
