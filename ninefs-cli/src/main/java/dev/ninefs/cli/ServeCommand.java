@@ -60,10 +60,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-fids", paramLabel = "N", description = "Fids one connection may hold (default ${DEFAULT-VALUE}).")
     int maxFids = NinefsServer.DEFAULT_MAX_FIDS;
 
-    @Option(names = "--spin", paramLabel = "TIME", description = "How long the reader of a TCP client that sends one"
+    @Option(names = "--spin", paramLabel = "TIME", description = "How long the reader of a client that sends one"
             + " request at a time polls for the next before it sleeps: saves an idle CPU's wake-up per request, for"
-            + " the CPU time polled (adaptive; 0 to 1ms, e.g. 50us, 0 never; default 50us). Unix-socket readers"
-            + " sleep at once.")
+            + " the CPU time polled (adaptive; 0 to 1ms, e.g. 50us, 0 never; default 50us).")
     String spin = "50us";
 
     @Option(names = "--max-in-flight", paramLabel = "N", description = "Requests in flight per connection (default ${DEFAULT-VALUE}).")

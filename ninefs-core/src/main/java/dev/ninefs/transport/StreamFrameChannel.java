@@ -71,7 +71,9 @@ public final class StreamFrameChannel implements FrameChannel {
     private final SocketChannel readSocket;
     /** The socket's bytes-waiting probe for {@link #pollInput}; the reader thread only, made on first use. */
     private InputStream probe;
-    /** There is none: no socket, or one without an adaptor (Unix domain). The reader thread only. */
+    /** A Unix domain socket's probe (no adaptor there); the reader thread only, made on first use. */
+    private ReceiveQueue unixProbe;
+    /** There is none: no socket, or a Unix one in a JVM that gives no descriptor or native access. Reader only. */
     private boolean noProbe;
     /** Sends the rest of a Twrite a request diverted from the socket to its sink; null without a socket fd. */
     private final SocketSplicer splicer;
@@ -260,26 +262,34 @@ public final class StreamFrameChannel implements FrameChannel {
     }
 
     /**
-     * Asks the socket how many bytes it holds (FIONREAD, through the socket adaptor's stream: public API, no
-     * descriptor needed). The stream is never closed: that would close the socket.
+     * Asks the socket how many bytes it holds: a TCP socket through its adaptor's stream (FIONREAD, public API, no
+     * descriptor needed; the stream is never closed, that would close the socket), a Unix domain socket, which has
+     * no adaptor, with FIONREAD on its descriptor ({@link ReceiveQueue}) when the JVM allows both. A descriptor
+     * closed meanwhile answers -1: the read that follows finds the channel closed.
      */
     @Override
     public boolean pollInput() throws IOException {
         if (readBuffer.hasRemaining() || pending != null || closed) {
             return true;
         }
-        if (probe == null) {
-            if (noProbe) {
-                return false;
-            }
-            try {
-                probe = readSocket.socket().getInputStream();
-            } catch (UnsupportedOperationException e) {
-                noProbe = true; // a Unix domain socket has no socket adaptor
-                return false;
-            }
+        if (probe != null) {
+            return probe.available() > 0;
         }
-        return probe.available() > 0;
+        if (unixProbe != null) {
+            return unixProbe.length(SocketDescriptor.of(readSocket)) > 0;
+        }
+        if (noProbe) {
+            return false;
+        }
+        try {
+            probe = readSocket.socket().getInputStream();
+            return probe.available() > 0;
+        } catch (UnsupportedOperationException e) {
+            // A Unix domain socket.
+            unixProbe = SocketDescriptor.available() ? ReceiveQueue.ifAvailable() : null;
+            noProbe = unixProbe == null;
+            return false;
+        }
     }
 
     @Override
