@@ -8,7 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 
-class Tcp6FrameChannelTest extends FrameChannelContract {
+/** The TCP contract over IPv6 loopback. */
+class Tcp6FrameChannelTest extends TcpFrameChannelTest {
     private static boolean ipv6Loopback() {
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
             probe.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
@@ -21,16 +22,6 @@ class Tcp6FrameChannelTest extends FrameChannelContract {
     @Override
     Pair connect() throws Throwable {
         assumeTrue(ipv6Loopback(), "no IPv6 loopback here");
-        return TcpFrameChannelTest.pairOver(Endpoint.parse("tcp://[::1]:0"));
-    }
-
-    @Override
-    boolean tellsArrivals() {
-        return true;
-    }
-
-    @Override
-    boolean countsInput() {
-        return true;
+        return pairOver(Endpoint.parse("tcp://[::1]:0"));
     }
 }
