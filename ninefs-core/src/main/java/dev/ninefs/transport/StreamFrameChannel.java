@@ -70,11 +70,7 @@ public final class StreamFrameChannel implements FrameChannel {
     /** The socket read from, directly or through a counting view; null over file descriptors. */
     private final SocketChannel readSocket;
     /** The socket's bytes-waiting probe for {@link #pollInput}; the reader thread only, made on first use. */
-    private InputStream probe;
-    /** A Unix domain socket's probe (no adaptor there); the reader thread only, made on first use. */
-    private ReceiveQueue unixProbe;
-    /** There is none: no socket, or a Unix one in a JVM that gives no descriptor or native access. Reader only. */
-    private boolean noProbe;
+    private InputProbe probe;
     /** Sends the rest of a Twrite a request diverted from the socket to its sink; null without a socket fd. */
     private final SocketSplicer splicer;
     private final FrameFill.Reader fillReader = new FillReader();
@@ -87,7 +83,6 @@ public final class StreamFrameChannel implements FrameChannel {
         this.closer = closer;
         this.socket = in instanceof SocketChannel s && out == s ? s : null;
         this.readSocket = SocketSplicer.socketOf(in);
-        this.noProbe = readSocket == null;
         this.splicer = SocketSplicer.of(in, peer);
         this.writeSocket = out instanceof SocketChannel s ? s : null;
         this.peer = peer;
@@ -261,34 +256,39 @@ public final class StreamFrameChannel implements FrameChannel {
         }
     }
 
-    /**
-     * Asks the socket how many bytes it holds: a TCP socket through its adaptor's stream (FIONREAD, public API, no
-     * descriptor needed; the stream is never closed, that would close the socket), a Unix domain socket, which has
-     * no adaptor, with FIONREAD on its descriptor ({@link ReceiveQueue}) when the JVM allows both. A descriptor
-     * closed meanwhile answers -1: the read that follows finds the channel closed.
-     */
+    /** Whether the socket holds bytes, asked without reading them; the reader thread's, made on first use. */
     @Override
     public boolean pollInput() throws IOException {
         if (readBuffer.hasRemaining() || pending != null || closed) {
             return true;
         }
-        if (probe != null) {
-            return probe.available() > 0;
+        if (probe == null) {
+            probe = probeOf(readSocket);
         }
-        if (unixProbe != null) {
-            return unixProbe.length(SocketDescriptor.of(readSocket)) > 0;
-        }
-        if (noProbe) {
-            return false;
+        return probe.bytesWaiting();
+    }
+
+    /** Asks a socket whether bytes wait in it. */
+    private interface InputProbe {
+        boolean bytesWaiting() throws IOException;
+    }
+
+    /**
+     * A TCP socket is asked through its adaptor's stream (FIONREAD, public API, no descriptor needed; the stream is
+     * never closed, that would close the socket); a Unix domain socket, which has no adaptor, with FIONREAD on its
+     * descriptor ({@link ReceiveQueue}) when the JVM allows both (a descriptor closed meanwhile answers -1: the read
+     * that follows finds the channel closed). Anything else cannot tell.
+     */
+    private static InputProbe probeOf(SocketChannel socket) throws IOException {
+        if (socket == null) {
+            return () -> false;
         }
         try {
-            probe = readSocket.socket().getInputStream();
-            return probe.available() > 0;
+            InputStream stream = socket.socket().getInputStream();
+            return () -> stream.available() > 0;
         } catch (UnsupportedOperationException e) {
-            // A Unix domain socket.
-            unixProbe = SocketDescriptor.available() ? ReceiveQueue.ifAvailable() : null;
-            noProbe = unixProbe == null;
-            return false;
+            ReceiveQueue queue = SocketDescriptor.available() ? ReceiveQueue.ifAvailable() : null;
+            return queue == null ? () -> false : () -> queue.length(SocketDescriptor.of(socket)) > 0;
         }
     }
 
